@@ -1,0 +1,48 @@
+#!/bin/sh
+# Install what deckle needs to build, run and test.
+#
+# Debian and Ubuntu: installs the missing packages with apt-get (as root, or
+# through sudo), running `apt-get update` only when something is missing.
+# Prints nothing when everything is already there, so it is cheap to run
+# before every build. Elsewhere: prints what to install and exits 1.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libharfbuzz-dev
+libfontconfig-dev libpng-dev libmd4c-dev libgumbo-dev libqpdf-dev fonts-noto-color-emoji
+poppler-utils qpdf"
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    cat >&2 <<'MSG'
+install-deps.sh: this is not a Debian or Ubuntu system; install these yourself:
+  macOS (Homebrew): brew install cmake pkg-config cairo pango harfbuzz fontconfig libpng \
+                      md4c gumbo-parser qpdf poppler
+                    brew install --cask font-noto-color-emoji
+  Fedora (dnf):     dnf install gcc make cmake pkgconf-pkg-config cairo-devel pango-devel \
+                      harfbuzz-devel fontconfig-devel libpng-devel md4c-devel \
+                      gumbo-parser-devel qpdf-devel qpdf poppler-utils \
+                      google-noto-color-emoji-fonts
+MSG
+    exit 1
+fi
+
+missing=""
+for p in $PACKAGES; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = installed ] || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+    as_root="sudo"
+else
+    echo "install-deps.sh: missing:$missing" >&2
+    echo "install-deps.sh: run this script as root (no sudo found)" >&2
+    exit 1
+fi
+
+echo "install-deps.sh: installing$missing"
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086 # $missing is a list of words
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,326 @@
+/*
+ * base/ implementation: arena, buffer, diagnostics, files.
+ */
+#define _GNU_SOURCE
+#include "base.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *dk_status_str(dk_status st) {
+    switch (st) {
+    case DK_OK: return "ok";
+    case DK_ENOMEM: return "out of memory";
+    case DK_EIO: return "I/O error";
+    case DK_EINPUT: return "bad input";
+    case DK_EUSAGE: return "bad usage";
+    }
+    return "unknown error";
+}
+
+int dk_str_eq(dk_str a, const char *lit) {
+    size_t n = strlen(lit);
+    return a.n == n && memcmp(a.p, lit, n) == 0;
+}
+
+int dk_str_ieq(dk_str a, const char *lit) {
+    size_t n = strlen(lit);
+    if (a.n != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = a.p[i];
+        if (c >= 'A' && c <= 'Z') c += 32;
+        if (c != lit[i]) return 0;
+    }
+    return 1;
+}
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+dk_str dk_str_trim(dk_str s) {
+    while (s.n && is_ws(s.p[0])) s.p++, s.n--;
+    while (s.n && is_ws(s.p[s.n - 1])) s.n--;
+    return s;
+}
+
+/* ---- arena ------------------------------------------------------------- */
+
+/*
+ * A chain of blocks; allocation bumps a pointer in the newest block. Large
+ * requests get a block of their own. Nothing is freed until dk_arena_free.
+ */
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    max_align_t data[];
+} block;
+
+typedef struct deferred {
+    struct deferred *next;
+    void (*fn)(void *);
+    void *p;
+} deferred;
+
+struct dk_arena {
+    block *head;
+    deferred *defers;
+    long fail_after; /* >0: countdown to an injected failure */
+};
+
+enum { BLOCK_SIZE = 64 * 1024 };
+
+dk_arena *dk_arena_new(void) { return calloc(1, sizeof(dk_arena)); }
+
+void dk_arena_free(dk_arena *a) {
+    if (!a) return;
+    for (deferred *d = a->defers; d; d = d->next) d->fn(d->p);
+    for (block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+void dk_arena_fail_after(dk_arena *a, long n) { a->fail_after = n; }
+
+void *dk_arena_alloc(dk_arena *a, size_t n) {
+    if (a->fail_after > 0 && --a->fail_after == 0) {
+        a->fail_after = -1; /* stay failed: a render that ignores one NULL must not recover */
+        return NULL;
+    }
+    if (a->fail_after < 0) return NULL;
+    const size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (n == 0) n = align;
+    block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > BLOCK_SIZE / 2 ? n : BLOCK_SIZE;
+        b = malloc(sizeof(block) + cap);
+        if (!b) return NULL;
+        b->used = 0;
+        b->cap = cap;
+        if (n > BLOCK_SIZE / 2 && a->head) {
+            /* keep the current block for small allocations */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+dk_status dk_arena_defer(dk_arena *a, void (*fn)(void *), void *p) {
+    deferred *d = dk_arena_alloc(a, sizeof *d);
+    if (!d) {
+        fn(p);
+        return DK_ENOMEM;
+    }
+    d->fn = fn;
+    d->p = p;
+    d->next = a->defers;
+    a->defers = d;
+    return DK_OK;
+}
+
+char *dk_arena_strndup(dk_arena *a, const char *s, size_t n) {
+    char *p = dk_arena_alloc(a, n + 1);
+    if (!p) return NULL;
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+/* ---- buffer ------------------------------------------------------------ */
+
+static int buf_grow(dk_buf *b, size_t extra) {
+    if (b->oom) return 0;
+    if (b->n + extra + 1 <= b->cap) return 1;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->n + extra + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = 1;
+        return 0;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 1;
+}
+
+void dk_buf_add(dk_buf *b, const void *p, size_t n) {
+    if (!buf_grow(b, n)) return;
+    if (n) memcpy(b->p + b->n, p, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+void dk_buf_adds(dk_buf *b, const char *s) { dk_buf_add(b, s, strlen(s)); }
+void dk_buf_addc(dk_buf *b, char c) { dk_buf_add(b, &c, 1); }
+
+void dk_buf_printf(dk_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !buf_grow(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+}
+
+void dk_buf_free(dk_buf *b) {
+    free(b->p);
+    *b = (dk_buf){0};
+}
+
+/* ---- diagnostics --------------------------------------------------------- */
+
+void dk_ctx_init(dk_ctx *ctx, const char *file, const char *src, size_t n) {
+    memset(ctx, 0, sizeof *ctx);
+    ctx->file = file;
+    ctx->src = src;
+    ctx->src_len = n;
+}
+
+void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col) {
+    int l = 1, c = 1;
+    if (off > ctx->src_len) off = ctx->src_len;
+    for (size_t i = 0; i < off; i++) {
+        if (ctx->src[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)ctx->src[i] & 0xC0) != 0x80) {
+            c++; /* count characters, not continuation bytes */
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static void vdiag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, va_list ap) {
+    static const char *const names[] = {"note", "warning", "error"};
+    if (lv == DK_DIAG_WARN) ctx->nwarn++;
+    if (lv == DK_DIAG_ERROR) ctx->nerr++;
+    dk_buf line = {0};
+    const char *file = ctx->file ? ctx->file : "<deck>";
+    if (off != DK_NOPOS && ctx->src) {
+        int l, c;
+        dk_src_linecol(ctx, off, &l, &c);
+        dk_buf_printf(&line, "%s:%d:%d: %s: ", file, l, c, names[lv]);
+    } else {
+        dk_buf_printf(&line, "%s: %s: ", file, names[lv]);
+    }
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n > 0) {
+        char *msg = malloc((size_t)n + 1);
+        if (msg) {
+            vsnprintf(msg, (size_t)n + 1, fmt, ap);
+            dk_buf_add(&line, msg, (size_t)n);
+            free(msg);
+        }
+    }
+    dk_buf_addc(&line, '\n');
+    if (ctx->log) dk_buf_add(ctx->log, line.p, line.n);
+    if (!ctx->quiet || lv == DK_DIAG_ERROR) fputs(line.p, ctx->err ? ctx->err : stderr);
+    dk_buf_free(&line);
+}
+
+void dk_diag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, lv, off, fmt, ap);
+    va_end(ap);
+}
+
+void dk_diag_warn(dk_ctx *ctx, size_t off, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DK_DIAG_WARN, off, fmt, ap);
+    va_end(ap);
+}
+
+void dk_diag_error(dk_ctx *ctx, size_t off, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DK_DIAG_ERROR, off, fmt, ap);
+    va_end(ap);
+}
+
+void dk_assert_fail(const char *what, const char *file, int line) {
+    fprintf(stderr, "%s:%d: assertion failed: %s\n", file, line, what);
+    abort();
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+dk_status dk_file_read(const char *path, char **out, size_t *n) {
+    *out = NULL;
+    *n = 0;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return DK_EIO;
+    dk_buf b = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) dk_buf_add(&b, chunk, got);
+    int bad = ferror(f);
+    if (f != stdin) fclose(f);
+    if (b.oom) {
+        dk_buf_free(&b);
+        return DK_ENOMEM;
+    }
+    if (bad) {
+        dk_buf_free(&b);
+        return DK_EIO;
+    }
+    if (!b.p) dk_buf_add(&b, "", 0);
+    if (b.oom) return DK_ENOMEM;
+    *out = b.p;
+    *n = b.n;
+    return DK_OK;
+}
+
+dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp) return DK_ENOMEM;
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp-XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return DK_EIO;
+    }
+    const char *q = p;
+    size_t left = n;
+    while (left) {
+        ssize_t w = write(fd, q, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        q += w;
+        left -= (size_t)w;
+    }
+    int ok = left == 0;
+    ok = (fsync(fd) == 0) && ok;
+    ok = (close(fd) == 0) && ok;
+    /* mkstemp makes 0600; outputs are ordinary files */
+    mode_t um = umask(0);
+    umask(um);
+    if (ok) ok = chmod(tmp, 0666 & ~um) == 0;
+    if (ok) ok = rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return ok ? DK_OK : DK_EIO;
+}

@@ -1,0 +1,128 @@
+/*
+ * base/ — what every stage shares: status codes, string views, the slide
+ * arena, a growable buffer, and the diagnostics context.
+ *
+ * Errors come in two kinds. Failures of the machine (out of memory, I/O)
+ * unwind as a dk_status return. Problems in the *input* never unwind: they
+ * become diagnostics on the context (`dk_diag_warn`) and rendering goes on.
+ * Positions are byte offsets into the deck source; they become line:col only
+ * when printed.
+ */
+#ifndef DK_BASE_H
+#define DK_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    DK_OK = 0,
+    DK_ENOMEM, /* allocation failed */
+    DK_EIO,    /* a file could not be read or written */
+    DK_EINPUT, /* the input cannot be rendered at all */
+    DK_EUSAGE, /* bad command line */
+} dk_status;
+
+const char *dk_status_str(dk_status st);
+
+/* A view of bytes owned by someone else. */
+typedef struct {
+    const char *p;
+    size_t n;
+} dk_str;
+
+#define DK_STR(lit) ((dk_str){(lit), sizeof(lit) - 1})
+int dk_str_eq(dk_str a, const char *lit);     /* exact */
+int dk_str_ieq(dk_str a, const char *lit);    /* ASCII case-insensitive */
+dk_str dk_str_trim(dk_str s);                 /* strip ASCII white space */
+
+/* "no position known" for diagnostics */
+#define DK_NOPOS ((size_t)-1)
+
+/* ---- arena: everything built for one slide ---------------------------- */
+
+typedef struct dk_arena dk_arena;
+
+/* A new arena; NULL on OOM. Free it (and all it handed out) with dk_arena_free. */
+dk_arena *dk_arena_new(void);
+void dk_arena_free(dk_arena *a);
+/* Zeroed memory aligned for any type; NULL on OOM (or on injected failure). */
+void *dk_arena_alloc(dk_arena *a, size_t n);
+/* NUL-terminated copy of n bytes; NULL on OOM. */
+char *dk_arena_strndup(dk_arena *a, const char *s, size_t n);
+/*
+ * Run fn(p) when the arena is freed (last registered runs first): for
+ * things the arena cannot own directly, such as PangoLayouts.
+ * DK_ENOMEM if the record cannot be allocated (fn is then run at once).
+ */
+dk_status dk_arena_defer(dk_arena *a, void (*fn)(void *), void *p);
+/* Tests: make the arena's Nth allocation from now fail (0 = never). */
+void dk_arena_fail_after(dk_arena *a, long n);
+
+/* ---- growable byte buffer (malloc-backed, always NUL-terminated) ------- */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom; /* sticky: set once an append failed */
+} dk_buf;
+
+void dk_buf_add(dk_buf *b, const void *p, size_t n);
+void dk_buf_adds(dk_buf *b, const char *s);
+void dk_buf_addc(dk_buf *b, char c);
+void dk_buf_printf(dk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dk_buf_free(dk_buf *b);
+
+/* ---- diagnostics ------------------------------------------------------- */
+
+typedef enum { DK_DIAG_NOTE, DK_DIAG_WARN, DK_DIAG_ERROR } dk_diag_level;
+
+/*
+ * The per-render context: where diagnostics go and the source they point
+ * into. No global state: two contexts never notice each other.
+ */
+typedef struct dk_ctx {
+    const char *file;  /* deck path as the user named it, for messages */
+    const char *src;   /* deck bytes, for offset -> line:col */
+    size_t src_len;
+    int nwarn, nerr;   /* counters, like SQLite's nErr (--strict uses nwarn) */
+    int quiet;         /* suppress warnings on the stream (still counted) */
+    int verbose;
+    FILE *err;         /* diagnostics stream; NULL means stderr */
+    dk_buf *log;       /* if set, every diagnostic line is appended here too */
+    unsigned once;     /* bits for once-per-deck warnings (DK_ONCE_*) */
+} dk_ctx;
+
+enum { DK_ONCE_MOJIBAKE = 1u << 0, DK_ONCE_UNSUPPORTED = 1u << 1 };
+
+void dk_ctx_init(dk_ctx *ctx, const char *file, const char *src, size_t n);
+
+/* "file:line:col: warning: msg" (line:col only when off != DK_NOPOS). */
+void dk_diag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void dk_diag_warn(dk_ctx *ctx, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void dk_diag_error(dk_ctx *ctx, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 1-based line and column (in bytes) of a deck offset. */
+void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col);
+
+/* ---- files ------------------------------------------------------------- */
+
+/* Read a whole file (malloc'd, NUL-terminated). DK_EIO with errno set on failure. */
+dk_status dk_file_read(const char *path, char **out, size_t *n);
+/*
+ * Write a file atomically: to "path.tmp-XXXXXX" beside it, then rename.
+ * A reader never sees a half-written file.
+ */
+dk_status dk_file_write_atomic(const char *path, const void *p, size_t n);
+
+#define DK_ASSERT(x) ((void)((x) ? 0 : (dk_assert_fail(#x, __FILE__, __LINE__), 0)))
+void dk_assert_fail(const char *what, const char *file, int line);
+
+#define DK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define DK_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

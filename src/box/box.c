@@ -1,0 +1,385 @@
+/*
+ * Box generation (CSS 2.1 §9.2).
+ *
+ * A block container holds either only block-level boxes or only inline
+ * content; where its children mix, each maximal run of inline-level
+ * children is wrapped in an anonymous block, which for us is a DK_BOX_PARA
+ * carrying the paragraph text/ will break into lines. White space is
+ * processed here (CSS Text §4.1): collapsible runs become one space, and a
+ * space at the start of a paragraph or after another space is dropped, so
+ * text/ receives exactly the characters a browser would lay out.
+ *
+ * Not supported yet: tables are laid out as blocks, ::before/::after,
+ * floats and positioning.
+ */
+#include "box.h"
+
+#include <glib.h>
+#include <string.h>
+
+typedef struct {
+    dk_ctx *ctx;
+    dk_arena *a;
+    dk_images *images;
+} builder;
+
+/* The paragraph being collected: text and runs grow in malloc'd buffers. */
+typedef struct {
+    dk_box *para;
+    dk_buf text;
+    dk_run *runs;
+    int nruns, cap;
+    int oom;
+    const char *lang;
+} collector;
+
+static dk_box *new_box(builder *b, dk_box_kind kind, const dk_node *n, const dk_style *s,
+                       dk_box *parent) {
+    dk_box *x = dk_arena_alloc(b->a, sizeof *x);
+    if (!x) return NULL;
+    x->kind = kind;
+    x->node = n;
+    x->style = s;
+    x->parent = parent;
+    if (parent) {
+        if (parent->last) parent->last->next = x;
+        else parent->first = x;
+        parent->last = x;
+    }
+    return x;
+}
+
+static int is_block_level(const dk_style *s) {
+    switch (s->display) {
+    case DK_DISPLAY_INLINE:
+    case DK_DISPLAY_INLINE_BLOCK:
+    case DK_DISPLAY_INLINE_GRID:
+    case DK_DISPLAY_INLINE_FLEX:
+    case DK_DISPLAY_NONE:
+    case DK_DISPLAY_CONTENTS: return 0;
+    default: return 1;
+    }
+}
+
+static int is_replaced(const dk_node *n) { return dk_node_is(n, "img") || dk_node_is(n, "svg"); }
+
+static dk_box_kind container_kind(const dk_style *s) {
+    switch (s->display) {
+    case DK_DISPLAY_GRID:
+    case DK_DISPLAY_INLINE_GRID: return DK_BOX_GRID;
+    case DK_DISPLAY_FLEX:
+    case DK_DISPLAY_INLINE_FLEX: return DK_BOX_FLEX;
+    default: return DK_BOX_BLOCK;
+    }
+}
+
+static int add_run(collector *c, const dk_run *r) {
+    if (c->nruns == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 8;
+        dk_run *p = realloc(c->runs, sizeof *p * (size_t)cap);
+        if (!p) return c->oom = 1, 0;
+        c->runs = p;
+        c->cap = cap;
+    }
+    c->runs[c->nruns++] = *r;
+    return 1;
+}
+
+static int last_is_space(const collector *c) {
+    return c->text.n == 0 || c->text.p[c->text.n - 1] == ' ' || c->text.p[c->text.n - 1] == '\n';
+}
+
+static void add_text(collector *c, const dk_node *t, const dk_style *s, const char *href,
+                     const void *owner) {
+    size_t start = c->text.n;
+    int ws = s->white_space;
+    int keep_spaces = ws == DK_WS_PRE || ws == DK_WS_PRE_WRAP;
+    int keep_newlines = keep_spaces || ws == DK_WS_PRE_LINE;
+    for (size_t i = 0; i < t->text_len; i++) {
+        char ch = t->text[i];
+        int space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+        if (ch == '\r') continue;
+        if (ch == '\n' && keep_newlines) {
+            /* a space before a preserved newline is removed in pre-line */
+            if (!keep_spaces && c->text.n > start && c->text.p[c->text.n - 1] == ' ') c->text.n--;
+            dk_buf_addc(&c->text, '\n');
+        } else if (space && !keep_spaces) {
+            if (!last_is_space(c)) dk_buf_addc(&c->text, ' ');
+        } else if (ch == '\t') {
+            dk_buf_addc(&c->text, '\t'); /* pango keeps tab stops */
+        } else {
+            dk_buf_addc(&c->text, ch);
+        }
+    }
+    if (c->text.oom) {
+        c->oom = 1;
+        return;
+    }
+    if (c->text.n == start) return;
+    if (s->text_transform != DK_TT_NONE) {
+        char *seg = c->text.p + start;
+        gchar *x = s->text_transform == DK_TT_UPPER   ? g_utf8_strup(seg, (gssize)(c->text.n - start))
+                   : s->text_transform == DK_TT_LOWER ? g_utf8_strdown(seg, (gssize)(c->text.n - start))
+                                                      : NULL;
+        if (s->text_transform == DK_TT_CAPITALIZE) {
+            int at_word = start == 0 || c->text.p[start - 1] == ' ';
+            for (size_t i = start; i < c->text.n; i++) {
+                char ch = c->text.p[i];
+                if (at_word && ch >= 'a' && ch <= 'z') c->text.p[i] = (char)(ch - 32);
+                at_word = ch == ' ' || ch == '\n' || ch == '-';
+            }
+        }
+        if (x) {
+            c->text.n = start;
+            dk_buf_adds(&c->text, x);
+            g_free(x);
+        }
+    }
+    dk_run r = {.start = start, .end = c->text.n, .style = s, .href = href, .owner = owner};
+    add_run(c, &r);
+}
+
+static void add_atomic(collector *c, dk_box *box, const char *href) {
+    box->first_run = c->nruns;
+    box->nruns_own = 1;
+    size_t start = c->text.n;
+    dk_buf_adds(&c->text, "\xEF\xBF\xBC"); /* U+FFFC OBJECT REPLACEMENT CHARACTER */
+    if (c->text.oom) {
+        c->oom = 1;
+        return;
+    }
+    dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = 1,
+                .owner = box};
+    add_run(c, &r);
+}
+
+static dk_status build_children(builder *b, dk_box *box, const dk_node *n);
+static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk_node *n,
+                              const char *href);
+
+static dk_status make_image(builder *b, dk_box *img) {
+    const dk_attr *src = dk_node_attr_find(img->node, "src");
+    img->alt = dk_node_attr(img->node, "alt");
+    if (src && src->value[0]) {
+        img->image = dk_images_get(b->ctx, b->images, src->value,
+                                   src->src != DK_NOPOS ? src->src : img->node->src);
+        if (!img->image) return DK_ENOMEM;
+    } else {
+        dk_diag_warn(b->ctx, img->node->src, "<img> without a src");
+    }
+    return DK_OK;
+}
+
+/* Inline-level content of element `n` (or the text node `n`) into the paragraph. */
+static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk_node *n,
+                              const char *href) {
+    if (n->type == DK_NODE_TEXT) {
+        const dk_box *owner = parent->kind == DK_BOX_PARA ? parent->parent : parent;
+        add_text(c, n, n->parent->style, href, owner);
+        return c->oom ? DK_ENOMEM : DK_OK;
+    }
+    const dk_style *s = n->style;
+    if (!s || s->display == DK_DISPLAY_NONE) return DK_OK;
+    if (dk_node_is(n, "br")) {
+        dk_node nl = {.type = DK_NODE_TEXT, .text = "\n", .text_len = 1, .parent = n->parent};
+        dk_style pre = *n->parent->style;
+        pre.white_space = DK_WS_PRE;
+        /* a line break: the newline itself must survive collapsing */
+        size_t before = c->text.n;
+        add_text(c, &nl, &pre, href, NULL);
+        if (c->nruns && c->text.n > before) c->runs[c->nruns - 1].style = n->parent->style;
+        return c->oom ? DK_ENOMEM : DK_OK;
+    }
+    if (is_replaced(n)) {
+        dk_box *img = new_box(b, DK_BOX_IMAGE, n, s, parent);
+        if (!img) return DK_ENOMEM;
+        img->atomic_inline = 1;
+        dk_status st = make_image(b, img);
+        if (st) return st;
+        add_atomic(c, img, href);
+        return c->oom ? DK_ENOMEM : DK_OK;
+    }
+    if (s->display != DK_DISPLAY_INLINE && s->display != DK_DISPLAY_CONTENTS) {
+        /* inline-block, inline-grid, inline-flex: an atomic box with its own content */
+        dk_box *ib = new_box(b, container_kind(s), n, s, parent);
+        if (!ib) return DK_ENOMEM;
+        ib->atomic_inline = 1;
+        dk_status st = build_children(b, ib, n);
+        if (st) return st;
+        add_atomic(c, ib, href);
+        return c->oom ? DK_ENOMEM : DK_OK;
+    }
+    dk_box *in = new_box(b, DK_BOX_INLINE, n, s, parent);
+    if (!in) return DK_ENOMEM;
+    if (dk_node_is(n, "a") && dk_node_attr(n, "href")) href = in->href = dk_node_attr(n, "href");
+    in->first_run = c->nruns;
+    for (const dk_node *k = n->first; k; k = k->next) {
+        dk_status st = build_inline(b, c, in, k, href);
+        if (st) return st;
+    }
+    in->nruns_own = c->nruns - in->first_run;
+    return DK_OK;
+}
+
+static const char *find_lang(const dk_node *n) {
+    for (; n; n = n->parent) {
+        const char *l = n->type == DK_NODE_ELEMENT ? dk_node_attr(n, "lang") : NULL;
+        if (l && *l) return l;
+    }
+    return NULL;
+}
+
+/* Close the paragraph being collected: trim, copy into the arena, or drop it if empty. */
+static dk_status finish_para(builder *b, dk_box *box, collector *c) {
+    dk_box *p = c->para;
+    dk_status st = DK_OK;
+    if (!p) return DK_OK;
+    if (c->oom) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    /* a collapsible space at the end of the paragraph goes */
+    if (c->text.n && c->text.p[c->text.n - 1] == ' ' && c->nruns &&
+        c->runs[c->nruns - 1].style->white_space != DK_WS_PRE &&
+        c->runs[c->nruns - 1].style->white_space != DK_WS_PRE_WRAP) {
+        c->text.n--;
+        dk_run *r = &c->runs[c->nruns - 1];
+        r->end--;
+        if (r->end == r->start && !r->atomic) c->nruns--;
+    }
+    if (c->text.n == 0 && !p->first) {
+        /* nothing to lay out: unlink the anonymous box */
+        dk_box **pp = &box->first, *prev = NULL;
+        while (*pp != p) prev = *pp, pp = &(*pp)->next;
+        *pp = p->next;
+        if (box->last == p) box->last = prev;
+        goto done;
+    }
+    p->para.text = dk_arena_strndup(b->a, c->text.p ? c->text.p : "", c->text.n);
+    p->para.len = c->text.n;
+    p->para.runs = dk_arena_alloc(b->a, sizeof(dk_run) * (size_t)(c->nruns ? c->nruns : 1));
+    if (!p->para.text || !p->para.runs) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    if (c->nruns) memcpy(p->para.runs, c->runs, sizeof(dk_run) * (size_t)c->nruns);
+    p->para.nruns = c->nruns;
+    p->para.style = box->style;
+    p->para.lang = c->lang;
+done:
+    dk_buf_free(&c->text);
+    free(c->runs);
+    memset(c, 0, sizeof *c);
+    return st;
+}
+
+/* The children of element `n` into the container `box`. */
+static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
+    collector c = {0};
+    dk_status st = DK_OK;
+    /* flex and grid items are blockified (CSS Display §2.7): each child is its own item */
+    int blockify = box->kind == DK_BOX_GRID || box->kind == DK_BOX_FLEX;
+    for (const dk_node *k = n->first; k; k = k->next) {
+        const dk_style *s = k->type == DK_NODE_ELEMENT ? k->style : n->style;
+        if (k->type == DK_NODE_ELEMENT && (!s || s->display == DK_DISPLAY_NONE)) continue;
+        int block = k->type == DK_NODE_ELEMENT && (is_block_level(s) || blockify) &&
+                    s->display != DK_DISPLAY_CONTENTS && !dk_node_is(k, "br");
+        if (blockify && k->type == DK_NODE_TEXT) {
+            /* text directly in a flex/grid container: an anonymous item, unless only space */
+            int only_space = 1;
+            for (size_t i = 0; i < k->text_len && only_space; i++)
+                only_space = strchr(" \t\n\r\f", k->text[i]) != NULL;
+            if (only_space) continue;
+        }
+        if (block) {
+            if ((st = finish_para(b, box, &c))) goto done;
+            if (is_replaced(k)) {
+                dk_box *img = new_box(b, DK_BOX_IMAGE, k, s, box);
+                if (!img || (st = make_image(b, img))) {
+                    st = st ? st : DK_ENOMEM;
+                    goto done;
+                }
+                continue;
+            }
+            dk_box *kid = new_box(b, container_kind(s), k, s, box);
+            if (!kid) {
+                st = DK_ENOMEM;
+                goto done;
+            }
+            if ((st = build_children(b, kid, k))) goto done;
+            continue;
+        }
+        if (!c.para) {
+            c.para = new_box(b, DK_BOX_PARA, NULL, box->style, box);
+            if (!c.para) {
+                st = DK_ENOMEM;
+                goto done;
+            }
+            c.lang = find_lang(n);
+        }
+        if ((st = build_inline(b, &c, c.para, k, NULL))) goto done;
+        if (blockify) {
+            if ((st = finish_para(b, box, &c))) goto done;
+        }
+    }
+    st = finish_para(b, box, &c);
+done:
+    if (c.para) finish_para(b, box, &c);
+    return st;
+}
+
+dk_status dk_box_build(dk_ctx *ctx, dk_arena *a, dk_images *images, const dk_node *root,
+                       dk_box **out) {
+    builder b = {ctx, a, images};
+    *out = NULL;
+    const dk_node *body = dk_node_is(root, "body") ? root : dk_node_find((dk_node *)root, "body");
+    if (!body || !body->style) return DK_EINPUT;
+    dk_box *box = new_box(&b, container_kind(body->style), body, body->style, NULL);
+    if (!box) return DK_ENOMEM;
+    dk_status st = build_children(&b, box, body);
+    if (st) return st;
+#ifndef NDEBUG
+    dk_box_check(box);
+#endif
+    *out = box;
+    return DK_OK;
+}
+
+void dk_box_check(const dk_box *root) {
+    for (const dk_box *k = root->first; k; k = k->next) {
+        DK_ASSERT(k->parent == root);
+        if (!k->next) DK_ASSERT(root->last == k);
+        dk_box_check(k);
+    }
+    if (root->kind == DK_BOX_PARA) {
+        size_t at = 0;
+        for (int i = 0; i < root->para.nruns; i++) {
+            DK_ASSERT(root->para.runs[i].start == at);
+            at = root->para.runs[i].end;
+        }
+        DK_ASSERT(at == root->para.len);
+    }
+}
+
+static void dump(const dk_box *b, int depth, dk_buf *out) {
+    static const char *const kinds[] = {"block", "grid", "flex", "image", "para", "inline"};
+    dk_buf_printf(out, "%*s%s", depth * 2, "", kinds[b->kind]);
+    if (b->node) dk_buf_printf(out, " <%s>", b->node->tag);
+    if (b->atomic_inline) dk_buf_adds(out, " atomic");
+    if (b->kind == DK_BOX_PARA) {
+        dk_buf_adds(out, " \"");
+        for (size_t i = 0; i < b->para.len; i++) {
+            char ch = b->para.text[i];
+            if (ch == '\n') dk_buf_adds(out, "\\n");
+            else dk_buf_addc(out, ch);
+        }
+        dk_buf_printf(out, "\" runs=%d", b->para.nruns);
+    }
+    if (b->kind == DK_BOX_IMAGE)
+        dk_buf_printf(out, " %dx%d%s", b->image ? b->image->w : 0, b->image ? b->image->h : 0,
+                      !b->image || b->image->missing ? " missing" : "");
+    dk_buf_addc(out, '\n');
+    for (const dk_box *k = b->first; k; k = k->next) dump(k, depth + 1, out);
+}
+
+void dk_box_dump(const dk_box *root, dk_buf *out) { dump(root, 0, out); }

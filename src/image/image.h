@@ -1,0 +1,43 @@
+/*
+ * image/ — find, check and decode the images a deck names.
+ *
+ * Deck-lifetime: decoded images are cached by resolved path, so an image
+ * used on five slides is read once and embedded once. Paths resolve against
+ * the deck's folder and must stay inside the deck's project root (the
+ * nearest folder above the deck holding .git or .obsidian, else the deck's
+ * own folder) unless the user allowed more. URLs with a scheme other than
+ * file: are never fetched.
+ */
+#ifndef DK_IMAGE_H
+#define DK_IMAGE_H
+
+#include "../base/base.h"
+
+typedef struct dk_image {
+    const char *path;   /* resolved absolute path (NULL when not found) */
+    int w, h;           /* intrinsic size in px; 0 when missing */
+    int missing;        /* could not be found, read or decoded */
+    void *surface;      /* cairo_surface_t * (owned by the cache) */
+} dk_image;
+
+typedef struct dk_images dk_images;
+
+/*
+ * A cache for one deck in `deck_dir` with project root `root` (NULL: find it).
+ * `allow_outside`: paths outside the root are allowed.
+ */
+dk_status dk_images_new(const char *deck_dir, int allow_outside, dk_images **out);
+void dk_images_free(dk_images *c);
+const char *dk_images_root(const dk_images *c);
+
+/*
+ * The image `src` (as written in the deck, URL-decoded here), loaded once.
+ * Never NULL except on OOM: a problem yields an image with missing = 1 and a
+ * warning at deck offset `off` naming the image and why.
+ */
+const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t off);
+
+/* Resolve `src` to an absolute path inside the rules (malloc'd), or NULL. */
+char *dk_images_resolve(dk_images *c, const char *src, const char **why);
+
+#endif

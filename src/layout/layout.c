@@ -1,0 +1,890 @@
+/*
+ * Layout: used geometry for the box tree.
+ *
+ * Design. Every layout function places a box's *border box* with its top
+ * left at the (x, y) it is given and returns through the box; containers
+ * that align their children after measuring them (grid, flex) lay a child
+ * out first and then move its whole subtree (translate()). Widths flow
+ * down, heights flow up, as in CSS 2.1 §10.
+ *
+ * Block flow follows CSS 2.1 §8.3.1 for margin collapsing: adjacent
+ * sibling margins collapse; a first child's top margin and a last child's
+ * bottom margin escape through a parent with no border or padding on that
+ * side that does not establish a formatting context. We compute the
+ * escaping top margin before placing a box (top_margin()), so a box never
+ * moves after its children are placed.
+ *
+ * Grid follows CSS Grid §11 for the cases slides use: explicit columns in
+ * px, %, fr, auto, min/max-content and minmax(); auto placement row by
+ * row with column spans; auto rows sized by their items; align/justify in
+ * the grid area. Flex is single-line (wrapping starts a new line) with
+ * grow, shrink, justify-content and align-items.
+ *
+ * Not supported: floats, positioning, tables (laid out as blocks),
+ * writing modes, fragmentation.
+ */
+#include "layout.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    dk_ctx *ctx;
+    dk_arena *a;
+    dk_text *text;
+    dk_viewport vp;
+    dk_status st; /* sticky: the first failure */
+} L;
+
+/* A collapsed margin: the largest positive and the most negative of a set. */
+typedef struct {
+    double pos, neg;
+} margin;
+
+static margin mcombine(margin m, double v) {
+    if (v > m.pos) m.pos = v;
+    if (v < m.neg) m.neg = v;
+    return m;
+}
+static margin mjoin(margin a, margin b) { return mcombine(mcombine(a, b.pos), b.neg); }
+static double mval(margin m) { return m.pos + m.neg; }
+
+static double len(dk_len l, double base) {
+    switch (l.unit) {
+    case DK_LEN_PX: return l.v;
+    case DK_LEN_PCT: return base >= 0 ? l.v * base / 100 : 0;
+    default: return 0;
+    }
+}
+
+static int is_auto(dk_len l) { return l.unit == DK_LEN_AUTO; }
+/* A size is definite for this containing block size (percentages need a definite base). */
+static int definite(dk_len l, double base) {
+    return l.unit == DK_LEN_PX || (l.unit == DK_LEN_PCT && base >= 0);
+}
+
+static void translate(dk_box *b, double dx, double dy) {
+    b->x += dx;
+    b->y += dy;
+    for (dk_box *k = b->first; k; k = k->next) translate(k, dx, dy);
+}
+
+/* Used margins, borders, padding (percentages of the containing block width). */
+static void edges(dk_box *b, double cbw) {
+    const dk_style *s = b->style;
+    for (int i = 0; i < 4; i++) {
+        b->margin[i] = len(s->margin[i], cbw);
+        b->padding[i] = len(s->padding[i], cbw);
+        b->border[i] = s->border_style[i] != DK_BORDER_NONE ? s->border_width[i] : 0;
+    }
+}
+
+static double hframe(const dk_box *b) {
+    return b->border[1] + b->border[3] + b->padding[1] + b->padding[3];
+}
+static double vframe(const dk_box *b) {
+    return b->border[0] + b->border[2] + b->padding[0] + b->padding[2];
+}
+
+/* Clamp a content-box size by min/max (given as content-box sizes). */
+static double clamp_size(double v, dk_len mn, dk_len mx, double base, double frame, int border_box) {
+    double adj = border_box ? frame : 0;
+    if (mx.unit != DK_LEN_NONE && definite(mx, base)) v = DK_MIN(v, len(mx, base) - adj);
+    if (definite(mn, base)) v = DK_MAX(v, len(mn, base) - adj);
+    return DK_MAX(v, 0);
+}
+
+static int is_item(const dk_box *b) {
+    return b->parent && (b->parent->kind == DK_BOX_GRID || b->parent->kind == DK_BOX_FLEX);
+}
+
+/* Does this box establish a block formatting context (so margins stay inside)? */
+static int bfc_root(const dk_box *b) {
+    return b->kind != DK_BOX_BLOCK || b->atomic_inline || is_item(b) || b->style->overflow_hidden ||
+           !b->parent;
+}
+
+static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width);
+static void size_atomics(L *l, dk_box *para, dk_box *parent, double width);
+
+/* ---- intrinsic sizes ------------------------------------------------------ */
+
+static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h);
+
+/*
+ * Min-content and max-content widths of a box's margin box (CSS Sizing §5),
+ * for grid tracks and shrink-to-fit. Percentages of the containing block
+ * count as 0 (they are resolved later, CSS Sizing §5.2.1c).
+ */
+static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
+    const dk_style *s = b->style;
+    edges(b, 0);
+    double frame = hframe(b), marg = b->margin[1] + b->margin[3];
+    double cmin = 0, cmax = 0;
+    if (b->kind == DK_BOX_IMAGE) {
+        double w, h;
+        image_size(b, -1, -1, &w, &h);
+        *mn = *mx = w + frame + marg;
+        if (s->width.unit == DK_LEN_PCT || (s->max_width.unit == DK_LEN_PCT)) *mn = frame + marg;
+        return;
+    }
+    if (s->width.unit == DK_LEN_PX) {
+        double w = s->width.v - (s->box_sizing ? frame : 0);
+        w = clamp_size(w, s->min_width, s->max_width, -1, frame, s->box_sizing);
+        *mn = *mx = w + frame + marg;
+        return;
+    }
+    if (b->kind == DK_BOX_PARA) {
+        /* atomic inlines need their sizes before the text is measured */
+        size_atomics(l, b, b, -1);
+        if (l->text->measure(l->text, l->a, &b->para, &cmin, &cmax) != DK_OK) l->st = DK_ENOMEM;
+        *mn = cmin;
+        *mx = cmax;
+        return;
+    }
+    if (b->kind == DK_BOX_FLEX && !s->flex_direction_column) {
+        int n = 0;
+        for (dk_box *k = b->first; k; k = k->next, n++) {
+            double kmn, kmx;
+            intrinsic(l, k, &kmn, &kmx);
+            cmin = DK_MAX(cmin, kmn);
+            cmax += kmx;
+        }
+        if (n > 1) cmax += s->column_gap * (n - 1);
+    } else if (b->kind == DK_BOX_GRID && s->ngrid_cols > 0) {
+        /* columns side by side: fixed tracks as given, the rest by their widest item */
+        int nc = s->ngrid_cols, i = 0;
+        for (dk_box *k = b->first; k; k = k->next, i++) {
+            double kmn, kmx;
+            intrinsic(l, k, &kmn, &kmx);
+            cmin = DK_MAX(cmin, kmn);
+            cmax = DK_MAX(cmax, kmx);
+        }
+        cmin *= nc;
+        cmax *= nc;
+        cmin += s->column_gap * (nc - 1);
+        cmax += s->column_gap * (nc - 1);
+    } else {
+        for (dk_box *k = b->first; k; k = k->next) {
+            double kmn, kmx;
+            intrinsic(l, k, &kmn, &kmx);
+            cmin = DK_MAX(cmin, kmn);
+            cmax = DK_MAX(cmax, kmx);
+        }
+    }
+    cmin = clamp_size(cmin, s->min_width, s->max_width, -1, frame, s->box_sizing);
+    cmax = clamp_size(cmax, s->min_width, s->max_width, -1, frame, s->box_sizing);
+    *mn = cmin + frame + marg;
+    *mx = cmax + frame + marg;
+}
+
+/* Shrink-to-fit width of the margin box (CSS 2.1 §10.3.5). */
+static double fit_content(L *l, dk_box *b, double avail) {
+    double mn, mx;
+    intrinsic(l, b, &mn, &mx);
+    return DK_MIN(DK_MAX(mn, avail), mx);
+}
+
+/* ---- replaced elements ------------------------------------------------------- */
+
+/*
+ * Used content size of an image (CSS 2.1 §10.3.2, §10.6.2 and the min/max
+ * table of §10.4). A missing image has no intrinsic size: like a browser's
+ * broken image it gets the size the style gives, else a small box.
+ */
+static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h) {
+    const dk_style *s = b->style;
+    edges(b, cbw);
+    double frame_w = hframe(b), frame_h = vframe(b);
+    int have = b->image && !b->image->missing && b->image->w > 0 && b->image->h > 0;
+    double iw = have ? b->image->w : 0, ih = have ? b->image->h : 0;
+    double ratio = have ? iw / ih : 0;
+    int wdef = definite(s->width, cbw), hdef = definite(s->height, cbh);
+    double bw = s->box_sizing ? frame_w : 0, bh = s->box_sizing ? frame_h : 0;
+    double W = wdef ? len(s->width, cbw) - bw : 0, H = hdef ? len(s->height, cbh) - bh : 0;
+    double minw = definite(s->min_width, cbw) ? len(s->min_width, cbw) - bw : 0;
+    double maxw = s->max_width.unit != DK_LEN_NONE && definite(s->max_width, cbw)
+                      ? len(s->max_width, cbw) - bw : INFINITY;
+    double minh = definite(s->min_height, cbh) ? len(s->min_height, cbh) - bh : 0;
+    double maxh = s->max_height.unit != DK_LEN_NONE && definite(s->max_height, cbh)
+                      ? len(s->max_height, cbh) - bh : INFINITY;
+    if (!have) {
+        /* broken image: sized by the style, else the alt text's box */
+        *w = wdef ? W : (hdef ? H : 100);
+        *h = hdef ? H : (wdef ? DK_MIN(W * 0.75, 150) : 75);
+        *w = DK_MIN(DK_MAX(*w, minw), maxw);
+        *h = DK_MIN(DK_MAX(*h, minh), maxh);
+        return;
+    }
+    if (wdef && hdef) {
+        *w = W;
+        *h = H;
+    } else if (wdef) {
+        *w = DK_MIN(DK_MAX(W, minw), maxw);
+        *h = *w / ratio;
+        *h = DK_MIN(DK_MAX(*h, minh), maxh); /* the width stays: the image is squashed, as in browsers */
+        return;
+    } else if (hdef) {
+        *h = DK_MIN(DK_MAX(H, minh), maxh);
+        *w = *h * ratio;
+        *w = DK_MIN(DK_MAX(*w, minw), maxw);
+        return;
+    } else {
+        /* both auto: the §10.4 table keeps the ratio within min/max */
+        double w0 = iw, h0 = ih;
+        if (maxw < minw) maxw = minw;
+        if (maxh < minh) maxh = minh;
+        double rw = w0, rh = h0;
+        if (w0 > maxw && h0 > maxh) {
+            if (maxw / w0 <= maxh / h0) rw = maxw, rh = DK_MAX(minh, maxw * h0 / w0);
+            else rw = DK_MAX(minw, maxh * w0 / h0), rh = maxh;
+        } else if (w0 < minw && h0 < minh) {
+            if (minw / w0 <= minh / h0) rw = DK_MIN(maxw, minh * w0 / h0), rh = minh;
+            else rw = minw, rh = DK_MIN(maxh, minw * h0 / w0);
+        } else if (w0 > maxw) {
+            rw = maxw, rh = DK_MAX(maxw * h0 / w0, minh);
+        } else if (w0 < minw) {
+            rw = minw, rh = DK_MIN(minw * h0 / w0, maxh);
+        } else if (h0 > maxh) {
+            rw = DK_MAX(maxh * w0 / h0, minw), rh = maxh;
+        } else if (h0 < minh) {
+            rw = DK_MIN(minh * w0 / h0, maxw), rh = minh;
+        }
+        *w = rw;
+        *h = rh;
+        return;
+    }
+    *w = DK_MIN(DK_MAX(*w, minw), maxw);
+    *h = DK_MIN(DK_MAX(*h, minh), maxh);
+}
+
+/* The alt text of a missing image, laid out to be drawn in its placeholder. */
+static void alt_text(L *l, dk_box *b, double w) {
+    const char *alt = b->alt && *b->alt ? b->alt : dk_node_attr(b->node, "src");
+    dk_run *run = dk_arena_alloc(l->a, sizeof *run);
+    dk_style *st = dk_arena_alloc(l->a, sizeof *st);
+    if (!alt || !*alt || !run || !st) {
+        if (!run || !st) l->st = DK_ENOMEM;
+        return;
+    }
+    *st = *b->style;
+    st->text_align = DK_ALIGN_CENTER;
+    st->white_space = DK_WS_NORMAL;
+    st->color = (dk_rgba){80, 80, 80, 255};
+    st->font_size = DK_MIN(st->font_size, 16);
+    st->line_height = st->font_size * 1.25f;
+    st->text_decoration = 0;
+    size_t n = strlen(alt);
+    *run = (dk_run){.start = 0, .end = n, .style = st};
+    dk_para *p = dk_arena_alloc(l->a, sizeof *p);
+    if (!p) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    *p = (dk_para){.text = alt, .len = n, .runs = run, .nruns = 1, .style = st};
+    if (l->text->layout(l->text, l->a, p, DK_MAX(w - 8, 10), &b->text) != DK_OK) l->st = DK_ENOMEM;
+}
+
+static void layout_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
+    double w, h;
+    image_size(b, cbw, cbh, &w, &h);
+    b->x = x;
+    b->y = y;
+    b->w = w + hframe(b);
+    b->h = h + vframe(b);
+    if ((!b->image || b->image->missing) && !b->text) alt_text(l, b, w);
+}
+
+/* ---- paragraphs ------------------------------------------------------------ */
+
+/* Count, for each element owning runs, the distinct lines holding its text. */
+static void count_lines(dk_box *para) {
+    const dk_textlayout *tl = para->text;
+    for (int i = 0; i < para->para.nruns; i++) {
+        dk_box *owner = (dk_box *)para->para.runs[i].owner;
+        if (!owner || para->para.runs[i].atomic || tl->run_first_line[i] < 0) continue;
+        for (int ln = tl->run_first_line[i]; ln <= tl->run_last_line[i]; ln++) {
+            if (owner->last_line1 > ln) continue; /* counted already (lines only grow) */
+            owner->lines++;
+            owner->last_line1 = ln + 1;
+        }
+    }
+}
+
+/* Place inline boxes from the runs they cover. */
+static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
+    const dk_textlayout *tl = para->text;
+    for (dk_box *k = parent->first; k; k = k->next) {
+        if (k->atomic_inline) {
+            /* the run's box is the margin box; geometry below is the border box */
+            dk_rect r = tl->run_rect[k->first_run];
+            translate(k, cx + r.x + k->margin[3] - k->x, cy + r.y + k->margin[0] - k->y);
+            continue;
+        }
+        if (k->kind != DK_BOX_INLINE) continue;
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (int i = k->first_run; i < k->first_run + k->nruns_own; i++) {
+            dk_rect r = tl->run_rect[i];
+            if (r.w <= 0 && r.h <= 0) continue;
+            x0 = DK_MIN(x0, r.x);
+            y0 = DK_MIN(y0, r.y);
+            x1 = DK_MAX(x1, r.x + r.w);
+            y1 = DK_MAX(y1, r.y + r.h);
+        }
+        edges(k, 0);
+        if (x0 <= x1) {
+            k->x = cx + x0;
+            k->y = cy + y0;
+            k->w = x1 - x0;
+            k->h = y1 - y0;
+        } else {
+            k->x = cx;
+            k->y = cy;
+        }
+        place_inlines(para, k, cx, cy);
+    }
+}
+
+/*
+ * Size the atomic inlines under `parent` (through nested inline elements)
+ * and write their margin boxes into the paragraph's runs. `width` < 0:
+ * for intrinsic measurement only.
+ */
+static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
+    for (dk_box *k = parent->first; k; k = k->next) {
+        if (k->kind == DK_BOX_INLINE) {
+            size_atomics(l, para, k, width);
+            continue;
+        }
+        if (!k->atomic_inline) continue;
+        if (k->kind == DK_BOX_IMAGE) {
+            layout_image(l, k, 0, 0, width, -1);
+        } else {
+            double w = fit_content(l, k, width < 0 ? 0 : width);
+            edges(k, width);
+            layout_box(l, k, 0, 0, width, -1, w - k->margin[1] - k->margin[3] - hframe(k));
+        }
+        dk_run *r = &para->para.runs[k->first_run];
+        r->box_w = k->w + k->margin[1] + k->margin[3];
+        r->box_h = k->h + k->margin[0] + k->margin[2];
+        /* images sit on the baseline with their bottom margin edge; blocks on their last line */
+        r->box_baseline = r->box_h;
+        if (k->kind != DK_BOX_IMAGE) {
+            const dk_box *p = k->last;
+            while (p && p->kind != DK_BOX_PARA) p = p->last;
+            if (p && p->text && p->text->nlines)
+                r->box_baseline = p->y - k->y + k->margin[0] +
+                                  p->text->lines[p->text->nlines - 1].baseline;
+        }
+    }
+}
+
+static void layout_para(L *l, dk_box *b, double x, double y, double width) {
+    size_atomics(l, b, b, width);
+    dk_textlayout *tl = NULL;
+    if (l->text->layout(l->text, l->a, &b->para, width, &tl) != DK_OK) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    b->text = tl;
+    b->x = x;
+    b->y = y;
+    b->w = width;
+    b->h = tl->h;
+    count_lines(b);
+    place_inlines(b, b, x, y);
+}
+
+/* ---- block flow ------------------------------------------------------------------ */
+
+static int collapses_top(const dk_box *b) {
+    return !bfc_root(b) && b->border[0] == 0 && b->padding[0] == 0;
+}
+
+/*
+ * The margin that collapses at the top of `b` (its own and, through it, its
+ * first child's), for placing it. cbw resolves percentages.
+ */
+static margin top_margin(dk_box *b, double cbw) {
+    edges(b, cbw);
+    margin m = mcombine((margin){0, 0}, b->margin[0]);
+    if (b->kind == DK_BOX_BLOCK && collapses_top(b)) {
+        dk_box *k = b->first;
+        if (k && k->kind != DK_BOX_PARA) {
+            double inner = cbw - b->margin[1] - b->margin[3] - hframe(b);
+            m = mjoin(m, top_margin(k, inner));
+            edges(b, cbw);
+        }
+    }
+    return m;
+}
+
+/*
+ * Lay out the in-flow children of block container `b` from content top
+ * (cx, cy) in width cw. Returns the content height; *escape gets the
+ * margin that leaves through b's bottom (when b lets it).
+ */
+static double flow(L *l, dk_box *b, double cx, double cy, double cw, double ch, margin *escape) {
+    double y = cy;
+    margin pending = {0, 0};
+    int first = 1;
+    int top_through = b->kind == DK_BOX_BLOCK && collapses_top(b);
+    for (dk_box *k = b->first; k; k = k->next) {
+        if (k->kind == DK_BOX_PARA) {
+            y += mval(pending);
+            pending = (margin){0, 0};
+            layout_para(l, k, cx, y, cw);
+            y += k->h;
+            first = 0;
+            continue;
+        }
+        margin mt = top_margin(k, cw);
+        pending = mjoin(pending, mt);
+        double pos = (first && top_through) ? y : y + mval(pending);
+        layout_box(l, k, cx, pos, cw, ch, -1);
+        /* k's bottom margin already holds what escaped through it (layout_box) */
+        margin kb = mcombine((margin){0, 0}, k->margin[2]);
+        /* an empty box lets its margins collapse through it */
+        int empty = k->h == 0 && k->kind == DK_BOX_BLOCK && !k->first;
+        if (empty) {
+            pending = mjoin(pending, kb);
+            continue;
+        }
+        y = pos + k->h;
+        pending = kb;
+        first = 0;
+    }
+    int bottom_through = b->kind == DK_BOX_BLOCK && !bfc_root(b) && b->border[2] == 0 &&
+                         b->padding[2] == 0 && is_auto(b->style->height);
+    if (bottom_through && escape) {
+        *escape = pending;
+    } else {
+        y += mval(pending);
+        if (escape) *escape = (margin){0, 0};
+    }
+    return y - cy;
+}
+
+/* ---- grid -------------------------------------------------------------------------- */
+
+typedef struct {
+    dk_box *box;
+    int col, span, row, rspan;
+    double mn, mx; /* intrinsic contributions */
+} gitem;
+
+static double track_fixed(dk_len t, double avail, int *fixed) {
+    *fixed = t.unit == DK_LEN_PX || (t.unit == DK_LEN_PCT && avail >= 0);
+    return *fixed ? len(t, avail) : 0;
+}
+
+/*
+ * Size grid columns (CSS Grid §11.4-11.7, single-span items, no baseline
+ * alignment). `avail` is the grid's content width. Writes n sizes.
+ * Exposed for unit tests.
+ */
+void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
+                         const double *item_max, double gap, double avail, double *size) {
+    double base[DK_MAX_TRACKS], limit[DK_MAX_TRACKS], flex[DK_MAX_TRACKS];
+    double used = gap * (n - 1);
+    for (int i = 0; i < n; i++) {
+        const dk_track *t = &tracks[i];
+        int fixed;
+        flex[i] = t->max.unit == DK_LEN_FR ? t->max.v : 0;
+        /* min sizing function */
+        double b = track_fixed(t->min, avail, &fixed);
+        if (!fixed) b = t->min.unit == DK_LEN_MAX_CONTENT ? item_max[i] : item_min[i];
+        /* max sizing function */
+        double lim = track_fixed(t->max, avail, &fixed);
+        if (!fixed) lim = t->max.unit == DK_LEN_MIN_CONTENT ? item_min[i] : item_max[i];
+        if (flex[i] > 0) lim = b;
+        base[i] = b;
+        limit[i] = DK_MAX(lim, b);
+    }
+    /* maximize tracks: share free space up to the growth limits */
+    double sum = used;
+    for (int i = 0; i < n; i++) sum += base[i];
+    double free_space = avail - sum;
+    for (int iter = 0; iter < n && free_space > 0.001; iter++) {
+        int growing = 0;
+        for (int i = 0; i < n; i++) growing += flex[i] == 0 && base[i] < limit[i];
+        if (!growing) break;
+        double share = free_space / growing;
+        for (int i = 0; i < n; i++) {
+            if (flex[i] > 0 || base[i] >= limit[i]) continue;
+            double g = DK_MIN(share, limit[i] - base[i]);
+            base[i] += g;
+            free_space -= g;
+        }
+    }
+    /* flexible tracks: find the size of 1fr (§11.7.1), freezing tracks whose base is larger */
+    double nonflex = used, flexsum = 0;
+    int frozen[DK_MAX_TRACKS] = {0};
+    for (int i = 0; i < n; i++) {
+        if (flex[i] > 0) flexsum += flex[i];
+        else nonflex += base[i];
+    }
+    if (flexsum > 0) {
+        double fr = 0;
+        for (int iter = 0; iter <= n; iter++) {
+            double left = avail - nonflex, fs = 0;
+            for (int i = 0; i < n; i++)
+                if (flex[i] > 0 && frozen[i]) left -= base[i];
+                else if (flex[i] > 0) fs += flex[i];
+            fr = fs > 0 ? left / DK_MAX(fs, 1.0) : 0;
+            if (fs > 0 && fs < 1) fr = left; /* a sum under 1 takes only its share */
+            int again = 0;
+            for (int i = 0; i < n; i++)
+                if (flex[i] > 0 && !frozen[i] && flex[i] * fr < base[i]) frozen[i] = again = 1;
+            if (!again) break;
+        }
+        for (int i = 0; i < n; i++)
+            if (flex[i] > 0 && !frozen[i]) base[i] = DK_MAX(base[i], flex[i] * fr);
+    } else {
+        /* stretch auto tracks into what is left (justify-content: normal) */
+        sum = used;
+        int nauto = 0;
+        for (int i = 0; i < n; i++) {
+            sum += base[i];
+            nauto += tracks[i].max.unit == DK_LEN_AUTO;
+        }
+        if (avail - sum > 0 && nauto)
+            for (int i = 0; i < n; i++)
+                if (tracks[i].max.unit == DK_LEN_AUTO) base[i] += (avail - sum) / nauto;
+    }
+    for (int i = 0; i < n; i++) size[i] = base[i];
+}
+
+static int align_of(int self, int parent_items) { return self != DK_AL_AUTO && self != DK_AL_NORMAL ? self : parent_items; }
+
+static void layout_grid(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+    const dk_style *s = b->style;
+    int nc = s->ngrid_cols > 0 ? s->ngrid_cols : 1;
+    if (nc > DK_MAX_TRACKS) nc = DK_MAX_TRACKS;
+    dk_track cols[DK_MAX_TRACKS];
+    for (int i = 0; i < nc; i++)
+        cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i]
+                                    : (dk_track){{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
+    int n = 0;
+    for (dk_box *k = b->first; k; k = k->next) n++;
+    gitem *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(n ? n : 1));
+    if (!items) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    /* auto placement, row by row (§8.5, "sparse") */
+    int row = 0, col = 0, i = 0, nrows = 0;
+    for (dk_box *k = b->first; k; k = k->next, i++) {
+        const dk_style *ks = k->style;
+        int span = ks->grid_col_span > 0 ? DK_MIN(ks->grid_col_span, nc) : 1;
+        if (ks->grid_col_start > 0) {
+            int want = DK_MIN(ks->grid_col_start - 1, nc - span);
+            if (want < col) row++;
+            col = want;
+        } else if (col + span > nc) {
+            row++;
+            col = 0;
+        }
+        items[i] = (gitem){k, col, span, row, 1, 0, 0};
+        col += span;
+        if (col >= nc) {
+            col = 0;
+            row++;
+        }
+        nrows = DK_MAX(nrows, items[i].row + 1);
+    }
+    double mn[DK_MAX_TRACKS] = {0}, mx[DK_MAX_TRACKS] = {0}, size[DK_MAX_TRACKS];
+    int intrinsic_cols = 0;
+    for (int c = 0; c < nc; c++)
+        intrinsic_cols |= !(cols[c].min.unit == DK_LEN_PX || cols[c].min.unit == DK_LEN_PCT) ||
+                          !(cols[c].max.unit == DK_LEN_PX || cols[c].max.unit == DK_LEN_PCT);
+    for (i = 0; i < n && intrinsic_cols; i++) {
+        if (items[i].span != 1) continue;
+        intrinsic(l, items[i].box, &items[i].mn, &items[i].mx);
+        mn[items[i].col] = DK_MAX(mn[items[i].col], items[i].mn);
+        mx[items[i].col] = DK_MAX(mx[items[i].col], items[i].mx);
+    }
+    dk_grid_size_tracks(cols, nc, mn, mx, s->column_gap, cw, size);
+    double colx[DK_MAX_TRACKS + 1];
+    colx[0] = 0;
+    for (int c = 0; c < nc; c++) colx[c + 1] = colx[c] + size[c] + s->column_gap;
+
+    /* lay items out in their areas' widths, measure rows */
+    double *rowh = dk_arena_alloc(l->a, sizeof(double) * (size_t)(nrows + 1));
+    if (!rowh) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        gitem *g = &items[i];
+        dk_box *k = g->box;
+        double aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
+        int js = align_of(k->style->justify_self, s->justify_items);
+        if (k->kind == DK_BOX_IMAGE) {
+            layout_image(l, k, 0, 0, aw, -1);
+        } else {
+            edges(k, aw);
+            double w = -1;
+            if (is_auto(k->style->width) && js != DK_AL_NORMAL && js != DK_AL_STRETCH)
+                w = fit_content(l, k, aw) - k->margin[1] - k->margin[3] - hframe(k);
+            layout_box(l, k, 0, 0, aw, -1, w);
+        }
+        double mh = k->h + k->margin[0] + k->margin[2];
+        if (g->row < nrows) rowh[g->row] = DK_MAX(rowh[g->row], mh);
+    }
+    for (int r = 0; r < nrows && r < s->ngrid_rows; r++) {
+        int fixed;
+        double v = track_fixed(s->grid_rows[r].max, ch, &fixed);
+        if (fixed) rowh[r] = v;
+    }
+    /* place */
+    double y = 0;
+    double *rowy = dk_arena_alloc(l->a, sizeof(double) * (size_t)(nrows + 1));
+    if (!rowy) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    for (int r = 0; r < nrows; r++) {
+        rowy[r] = y;
+        y += rowh[r] + (r + 1 < nrows ? s->row_gap : 0);
+    }
+    for (i = 0; i < n; i++) {
+        gitem *g = &items[i];
+        dk_box *k = g->box;
+        double ax = colx[g->col], aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
+        double ay = rowy[g->row], ah = rowh[g->row];
+        int as = align_of(k->style->align_self, s->align_items);
+        int js = align_of(k->style->justify_self, s->justify_items);
+        int replaced = k->kind == DK_BOX_IMAGE;
+        if ((as == DK_AL_NORMAL && !replaced) || as == DK_AL_STRETCH) {
+            if (is_auto(k->style->height) && !replaced)
+                k->h = DK_MAX(k->h, ah - k->margin[0] - k->margin[2]);
+            as = DK_AL_START;
+        }
+        double mw = k->w + k->margin[1] + k->margin[3], mh = k->h + k->margin[0] + k->margin[2];
+        double dx = 0, dy = 0;
+        if (as == DK_AL_CENTER) dy = (ah - mh) / 2;
+        else if (as == DK_AL_END) dy = ah - mh;
+        if (js == DK_AL_CENTER) dx = (aw - mw) / 2;
+        else if (js == DK_AL_END) dx = aw - mw;
+        translate(k, cx + ax + dx + k->margin[3] - k->x, cy + ay + dy + k->margin[0] - k->y);
+    }
+    b->h = y; /* content height, the caller adds the frame */
+}
+
+/* ---- flex ---------------------------------------------------------------------------- */
+
+static void layout_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+    const dk_style *s = b->style;
+    int column = s->flex_direction_column;
+    double gap = column ? s->row_gap : s->column_gap;
+    double main_avail = column ? ch : cw;
+    double total = 0;
+    int n = 0;
+    double grow = 0, shrink_w = 0;
+    /* hypothetical main sizes */
+    for (dk_box *k = b->first; k; k = k->next, n++) {
+        const dk_style *ks = k->style;
+        edges(k, cw);
+        if (column) {
+            double w = -1;
+            int as = align_of(ks->align_self, s->align_items);
+            if (is_auto(ks->width) && as != DK_AL_NORMAL && as != DK_AL_STRETCH)
+                w = fit_content(l, k, cw) - k->margin[1] - k->margin[3] - hframe(k);
+            if (k->kind == DK_BOX_IMAGE) layout_image(l, k, 0, 0, cw, ch);
+            else layout_box(l, k, 0, 0, cw, -1, w);
+            if (ks->flex_basis.unit == DK_LEN_PX) k->h = ks->flex_basis.v;
+            total += k->h + k->margin[0] + k->margin[2];
+        } else {
+            double w;
+            if (k->kind == DK_BOX_IMAGE) {
+                layout_image(l, k, 0, 0, cw, ch);
+                w = k->w;
+            } else if (ks->flex_basis.unit == DK_LEN_PX) {
+                w = ks->flex_basis.v;
+            } else if (definite(ks->width, cw)) {
+                w = len(ks->width, cw) + (ks->box_sizing ? 0 : hframe(k));
+            } else {
+                double mn, mx;
+                intrinsic(l, k, &mn, &mx);
+                w = mx - k->margin[1] - k->margin[3];
+            }
+            k->w = w;
+            total += w + k->margin[1] + k->margin[3];
+        }
+        grow += ks->flex_grow;
+        shrink_w += ks->flex_shrink * (column ? k->h : k->w);
+    }
+    total += n > 1 ? gap * (n - 1) : 0;
+    double free_space = main_avail >= 0 ? main_avail - total : 0;
+    /* flex: grow or shrink the main sizes */
+    for (dk_box *k = b->first; k; k = k->next) {
+        double *m = column ? &k->h : &k->w;
+        if (free_space > 0 && grow > 0) *m += free_space * k->style->flex_grow / grow;
+        else if (free_space < 0 && shrink_w > 0 && k->kind != DK_BOX_IMAGE) {
+            double f = k->style->flex_shrink * *m / shrink_w;
+            double mn, mx;
+            intrinsic(l, k, &mn, &mx);
+            double floor_ = column ? 0 : mn - k->margin[1] - k->margin[3];
+            *m = DK_MAX(*m + free_space * f, floor_);
+        }
+    }
+    if (grow > 0 && free_space > 0) free_space = 0;
+    /* final layout at the main sizes, cross sizes */
+    double cross = 0;
+    for (dk_box *k = b->first; k; k = k->next) {
+        if (!column && k->kind != DK_BOX_IMAGE) layout_box(l, k, 0, 0, cw, -1, k->w - hframe(k));
+        cross = DK_MAX(cross, column ? k->w + k->margin[1] + k->margin[3] : k->h + k->margin[0] + k->margin[2]);
+    }
+    double line_cross = column ? cw : (ch >= 0 && !is_auto(s->height) ? ch : cross);
+    /* justify-content */
+    double lead = 0, between = gap;
+    if (free_space > 0) {
+        switch (s->justify_content) {
+        case DK_AL_CENTER: lead = free_space / 2; break;
+        case DK_AL_END: lead = free_space; break;
+        case DK_AL_SPACE_BETWEEN: if (n > 1) between += free_space / (n - 1); break;
+        case DK_AL_SPACE_AROUND: lead = free_space / n / 2; between += free_space / n; break;
+        case DK_AL_SPACE_EVENLY: lead = free_space / (n + 1); between += free_space / (n + 1); break;
+        default: break;
+        }
+    }
+    double pos = lead, used = 0;
+    for (dk_box *k = b->first; k; k = k->next) {
+        int as = align_of(k->style->align_self, s->align_items);
+        double msize = column ? k->h + k->margin[0] + k->margin[2] : k->w + k->margin[1] + k->margin[3];
+        double csize = column ? k->w + k->margin[1] + k->margin[3] : k->h + k->margin[0] + k->margin[2];
+        double off = 0;
+        if (as == DK_AL_NORMAL || as == DK_AL_STRETCH) {
+            if (!column && is_auto(k->style->height) && k->kind != DK_BOX_IMAGE)
+                k->h = DK_MAX(k->h, line_cross - k->margin[0] - k->margin[2]);
+        } else if (as == DK_AL_CENTER) {
+            off = (line_cross - csize) / 2;
+        } else if (as == DK_AL_END) {
+            off = line_cross - csize;
+        }
+        double tx = column ? off : pos, ty = column ? pos : off;
+        translate(k, cx + tx + k->margin[3] - k->x, cy + ty + k->margin[0] - k->y);
+        pos += msize + between;
+        used += msize + (k->next ? gap : 0);
+    }
+    b->h = column ? used : line_cross; /* content height; a definite height wins in layout_box */
+}
+
+/* ---- one box ---------------------------------------------------------------------------- */
+
+/*
+ * Lay out block-level box `b` with its border box at (x, y) in a containing
+ * block of width cbw (height cbh, < 0 when indefinite). `width`: a content
+ * width imposed by a grid, flex or shrink-to-fit parent, else < 0.
+ */
+static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width) {
+    const dk_style *s = b->style;
+    if (b->kind == DK_BOX_IMAGE) {
+        layout_image(l, b, x, y, cbw, cbh);
+        return;
+    }
+    edges(b, cbw);
+    double frame = hframe(b);
+    double cw;
+    if (width >= 0) {
+        cw = width;
+    } else if (definite(s->width, cbw)) {
+        cw = len(s->width, cbw) - (s->box_sizing ? frame : 0);
+    } else {
+        cw = cbw - b->margin[1] - b->margin[3] - frame;
+    }
+    cw = clamp_size(cw, s->min_width, s->max_width, cbw, frame, s->box_sizing);
+    /* auto margins centre a box narrower than its containing block (§10.3.3) */
+    if (width < 0 && !is_item(b)) {
+        double rest = cbw - cw - frame - b->margin[1] - b->margin[3];
+        int la = is_auto(s->margin[3]), ra = is_auto(s->margin[1]);
+        if (la && ra) b->margin[3] += rest / 2, b->margin[1] += rest / 2;
+        else if (la) b->margin[3] += rest;
+        else if (ra) b->margin[1] += rest;
+    }
+    b->x = x + (is_item(b) ? 0 : b->margin[3]);
+    b->y = y;
+    b->w = cw + frame;
+    double ch = -1;
+    if (definite(s->height, cbh)) ch = len(s->height, cbh) - (s->box_sizing ? vframe(b) : 0);
+    if (ch >= 0) ch = clamp_size(ch, s->min_height, s->max_height, cbh, vframe(b), s->box_sizing);
+    double cx = b->x + b->border[3] + b->padding[3], cy = y + b->border[0] + b->padding[0];
+    double content;
+    if (b->kind == DK_BOX_GRID) {
+        layout_grid(l, b, cx, cy, cw, ch);
+        content = b->h;
+    } else if (b->kind == DK_BOX_FLEX) {
+        layout_flex(l, b, cx, cy, cw, ch);
+        content = b->h;
+    } else {
+        margin esc;
+        content = flow(l, b, cx, cy, cw, ch, &esc);
+        /* the escaping bottom margin joins ours */
+        if (mval(esc) != 0) b->margin[2] = mval(mcombine(esc, b->margin[2]));
+    }
+    double hh = ch >= 0 ? ch : clamp_size(content, s->min_height, s->max_height, cbh, vframe(b), s->box_sizing);
+    b->h = hh + vframe(b);
+    if (content > hh + 0.5) b->overflowed = 1;
+}
+
+dk_status dk_layout(dk_ctx *ctx, dk_arena *a, dk_text *text, const dk_viewport *vp, dk_box *root) {
+    L l = {ctx, a, text, *vp, DK_OK};
+    /* the root box (body) sits in the initial containing block; its own top margin and any
+       that escapes through it are kept inside the viewport's html box */
+    margin mt = top_margin(root, vp->width);
+    layout_box(&l, root, 0, mval(mt), vp->width, vp->height, -1);
+    return l.st;
+}
+
+/* ---- layout dump --------------------------------------------------------------------------- */
+
+static void path_of(const dk_node *n, dk_buf *out) {
+    if (!n || dk_node_is(n, "body") || !n->parent) {
+        dk_buf_adds(out, "body");
+        return;
+    }
+    path_of(n->parent, out);
+    dk_buf_printf(out, ">%s:%d", n->tag, n->nth_of_type);
+}
+
+static void json_str(dk_buf *out, const char *s, size_t n) {
+    dk_buf_addc(out, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') dk_buf_printf(out, "\\%c", c);
+        else if (c < 0x20) dk_buf_printf(out, "\\u%04x", c);
+        else dk_buf_addc(out, (char)c);
+    }
+    dk_buf_addc(out, '"');
+}
+
+static double r2(double v) {
+    double r = round(v * 100) / 100;
+    return r == 0 ? 0 : r; /* no "-0" */
+}
+
+static void dump_box(const dk_box *b, dk_buf *out, int *first) {
+    if (b->node && !dk_node_is(b->node, "br")) {
+        if (!*first) dk_buf_adds(out, ",\n");
+        *first = 0;
+        dk_buf b2 = {0};
+        path_of(b->node, &b2);
+        dk_buf_adds(out, "    {\"path\":");
+        json_str(out, b2.p ? b2.p : "body", b2.n);
+        dk_buf_free(&b2);
+        dk_buf_adds(out, ",\"tag\":");
+        json_str(out, b->node->tag, strlen(b->node->tag));
+        dk_buf_printf(out, ",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"lines\":%d}", r2(b->x),
+                      r2(b->y), r2(b->w), r2(b->h), b->lines);
+    }
+    for (const dk_box *k = b->first; k; k = k->next) dump_box(k, out, first);
+}
+
+void dk_layout_dump_json(const dk_box *root, int index, const dk_viewport *vp, dk_buf *out) {
+    dk_buf_printf(out, "  {\"index\":%d,\"width\":%g,\"height\":%g,\"boxes\":[\n", index, vp->width,
+                  vp->height);
+    int first = 1;
+    dump_box(root, out, &first);
+    dk_buf_adds(out, "\n  ]}");
+}
