@@ -39,8 +39,8 @@ typedef struct {
  * *out is malloc'd (free it), always ends with a T_EOF token; openers get
  * their `match`. DK_ENOMEM only.
  */
-dk_status css_tokenize(dk_arena *scratch, const char *p, size_t n, tok **out, int *ntok);
-const char *css_tok_name(int type);
+dk_status dk_css_tokenize(dk_arena *scratch, const char *p, size_t n, tok **out, int *ntok);
+const char *dk_css_tok_name(int type);
 
 /* ---- specified values ------------------------------------------------- */
 
@@ -100,8 +100,8 @@ typedef enum {
     P_COUNT
 } css_prop;
 
-const char *css_prop_name(int prop);
-int css_prop_inherited(int prop);
+const char *dk_css_prop_name(int prop);
+int dk_css_prop_inherited(int prop);
 
 typedef struct {
     unsigned short prop;    /* css_prop */
@@ -170,7 +170,7 @@ typedef struct css_media {
     const struct css_media *parent; /* enclosing @media, all must match */
 } css_media;
 
-int css_media_match(const css_media *m, const dk_media *media);
+int dk_css_media_match(const css_media *m, const dk_media *media);
 
 /* ---- rules and sheets --------------------------------------------------- */
 
@@ -208,33 +208,33 @@ typedef struct {
     int oom;
 } css_parser;
 
-void css_warn(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void css_note(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dk_css_warn(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dk_css_note(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Parse a declaration list in tokens [b, e) and append the longhands to
  * ps->d. Bad declarations are warned about and skipped.
  */
-void css_parse_decls(css_parser *ps, int b, int e);
+void dk_css_parse_decls(css_parser *ps, int b, int e);
 /* Parse one declaration value (tokens [b, e), no !important) for `name`. */
-void css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int e, int important);
+void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int e, int important);
 /* Parse a selector list in tokens [b, e); *out NULL with *n 0 when none usable. */
-int css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n);
+int dk_css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n);
 
 /* dk_css_parse_sheet_named with the sheet's data in `mem` (NULL: its own arena). */
-dk_status css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css, size_t n,
+dk_status dk_css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css, size_t n,
                               size_t base_off, dk_arena *mem, dk_sheet **out);
 
 /*
  * Parse a `style=""` value into declarations allocated from `a`. `off` is
  * the deck offset of the value (DK_NOPOS if unknown). Returns DK_ENOMEM only.
  */
-dk_status css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
+dk_status dk_css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
                            css_decl **out, int *nout);
 
 /* ---- matching ----------------------------------------------------------- */
 
-int css_match_selector(const css_selector *s, const dk_node *e);
+int dk_css_match_selector(const css_selector *s, const dk_node *e);
 
 /* ---- computing ---------------------------------------------------------- */
 
@@ -248,13 +248,14 @@ typedef struct {
 } css_compute;
 
 /* Compute node style s from the winning declarations (values.c). */
-void css_compute_style(css_compute *cx);
+void dk_css_compute_style(css_compute *cx);
 
 /* Debug output for tests: tokens and sheets serialized one per line. */
-void css_dump_tokens(const tok *t, int n, dk_buf *out);
-void css_dump_sheet(const dk_sheet *s, dk_buf *out);
-void css_dump_decl(const css_decl *d, dk_buf *out);
-void css_dump_float(dk_buf *out, double v);
-int css_named_color_count(void);
+void dk_css_dump_tokens(const tok *t, int n, dk_buf *out);
+void dk_css_dump_sheet(const dk_sheet *s, dk_buf *out);
+void dk_css_dump_decl(const css_decl *d, dk_buf *out);
+void dk_css_dump_float(dk_buf *out, double v);
+void dk_css_dump_sval(int prop, const sval *v, dk_buf *out);
+int dk_css_named_color_count(void);
 
 #endif

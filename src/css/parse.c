@@ -36,7 +36,7 @@ static void vreport(css_parser *ps, dk_diag_level lv, size_t off, const char *fm
 }
 
 /* Warn about the CSS at byte `off` of the text being parsed. */
-void css_warn(css_parser *ps, size_t off, const char *fmt, ...) {
+void dk_css_warn(css_parser *ps, size_t off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vreport(ps, DK_DIAG_WARN, off, fmt, ap);
@@ -44,7 +44,7 @@ void css_warn(css_parser *ps, size_t off, const char *fmt, ...) {
 }
 
 /* A note, shown only with ctx->verbose (and not counted as a warning). */
-void css_note(css_parser *ps, size_t off, const char *fmt, ...) {
+void dk_css_note(css_parser *ps, size_t off, const char *fmt, ...) {
     if (!ps->ctx->verbose) return;
     va_list ap;
     va_start(ap, fmt);
@@ -82,7 +82,7 @@ static char *lowdup(css_parser *ps, dk_str s) {
  * Parse a declaration list (css-syntax-3 §5.4.5) in tokens [b, e). Nested
  * rules (CSS nesting) and at-rules inside are skipped with a warning.
  */
-void css_parse_decls(css_parser *ps, int b, int e) {
+void dk_css_parse_decls(css_parser *ps, int b, int e) {
     int i = b;
     while (i < e && !ps->oom) {
         const tok *t = &ps->t[i];
@@ -90,23 +90,25 @@ void css_parse_decls(css_parser *ps, int b, int e) {
             i++;
             continue;
         }
-        /* the extent of this declaration: up to `;` at this level, or a finished {} block */
+        /* the extent: "name :" runs to the next `;` at this level; anything
+           else is a nested rule if a {} block comes before that `;` */
         int j = i, block = 0;
+        int decl = t->type == T_IDENT && skip_ws(ps, i + 1, e) < e && ps->t[skip_ws(ps, i + 1, e)].type == T_COLON;
         while (j < e && ps->t[j].type != T_SEMI) {
-            if (ps->t[j].type == T_LBRACE) block = 1;
+            if (!decl && ps->t[j].type == T_LBRACE) block = 1;
             j = next_cv(ps, j);
             if (block) break;
         }
         if (j > e) j = e;
         if (t->type == T_AT) {
-            css_warn(ps, t->off, "at-rule '@%.*s' not allowed here; ignored", (int)t->s.n, t->s.p);
+            dk_css_warn(ps, t->off, "at-rule '@%.*s' not allowed here; ignored", (int)t->s.n, t->s.p);
         } else if (t->type != T_IDENT || block) {
-            css_warn(ps, t->off, block ? "nested rule not supported; ignored"
+            dk_css_warn(ps, t->off, block ? "nested rule not supported; ignored"
                                        : "expected a declaration; skipped to the next ';'");
         } else {
             int k = skip_ws(ps, i + 1, j);
             if (k >= j || ps->t[k].type != T_COLON) {
-                css_warn(ps, t->off, "expected ':' after '%.*s'; declaration dropped",
+                dk_css_warn(ps, t->off, "expected ':' after '%.*s'; declaration dropped",
                          (int)t->s.n, t->s.p);
             } else {
                 int vb = k + 1, ve = j;
@@ -123,7 +125,7 @@ void css_parse_decls(css_parser *ps, int b, int e) {
                         while (ve > vb && ps->t[ve - 1].type == T_WS) ve--;
                     }
                 }
-                css_parse_property(ps, t->s, t->off, vb, ve, important);
+                dk_css_parse_property(ps, t->s, t->off, vb, ve, important);
             }
         }
         i = j;
@@ -205,7 +207,7 @@ static css_compound *finish_compound(css_parser *ps, const cbuild *cb, css_compo
 static int compound(css_parser *ps, int *pi, int e, cbuild *cb, int in_not, size_t *bad);
 
 /* A pseudo-class or pseudo-element at tokens[*pi] (just after the ':'). 0 if invalid. */
-static int pseudo(css_parser *ps, int *pi, int e, cbuild *cb, int element, size_t *bad) {
+static int pseudo(css_parser *ps, int *pi, int e, cbuild *cb, int element, int in_not, size_t *bad) {
     int i = *pi;
     if (i >= e) return *bad = ps->t[i < ps->nt ? i : ps->nt - 1].off, 0;
     const tok *t = &ps->t[i];
@@ -259,7 +261,7 @@ static int pseudo(css_parser *ps, int *pi, int e, cbuild *cb, int element, size_
             cb->n++;
             return 1;
         }
-    if (dk_str_ieq(t->s, "not")) {
+    if (dk_str_ieq(t->s, "not") && !in_not) {
         cbuild *inner = calloc(1, sizeof *inner);
         if (!inner) return ps->oom = 1, 0;
         int j = skip_ws(ps, ab, close);
@@ -285,7 +287,7 @@ static int pseudo(css_parser *ps, int *pi, int e, cbuild *cb, int element, size_
         free(inner);
         return ok;
     }
-    cb->never = 1; /* :is(), :where(), :has(), :lang(), ... */
+    cb->never = 1; /* :is(), :where(), :has(), :lang(), :not() inside :not(), ... */
     return 1;
 }
 
@@ -356,7 +358,7 @@ static int compound(css_parser *ps, int *pi, int e, cbuild *cb, int in_not, size
             int element = i + 1 < e && ps->t[i + 1].type == T_COLON;
             i += element ? 2 : 1;
             if (in_not && element) return *bad = t->off, 0;
-            if (!pseudo(ps, &i, e, cb, element, bad)) return 0;
+            if (!pseudo(ps, &i, e, cb, element, in_not, bad)) return 0;
         } else {
             break;
         }
@@ -433,7 +435,7 @@ static int complex_sel(css_parser *ps, int b, int e, css_selector *out, int *nev
  * Parse a selector list. Returns 0 if any selector is invalid (the rule is
  * dropped, with a warning); selectors that can never match are left out.
  */
-int css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n) {
+int dk_css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n) {
     int count = 1, ok = 1;
     *out = NULL;
     *n = 0;
@@ -455,7 +457,7 @@ int css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n
                 size_t s0 = ps->t[skip_ws(ps, start, i)].off;
                 size_t s1 = ps->t[i].off;
                 while (s1 > s0 && (ps->src[s1 - 1] == ' ' || ps->src[s1 - 1] == '\n')) s1--;
-                css_note(ps, s0, "selector '%.*s' can never match in a slide; ignored",
+                dk_css_note(ps, s0, "selector '%.*s' can never match in a slide; ignored",
                          (int)(s1 - s0), ps->src + s0);
                 ps->noted_selector = 1;
             }
@@ -466,7 +468,7 @@ int css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n
             if (!ps->oom) {
                 size_t s0 = ps->t[skip_ws(ps, b, e)].off, s1 = ps->t[e].off;
                 while (s1 > s0 && (ps->src[s1 - 1] == ' ' || ps->src[s1 - 1] == '\n')) s1--;
-                css_warn(ps, bad, "invalid selector '%.*s'; rule dropped", (int)(s1 - s0),
+                dk_css_warn(ps, bad, "invalid selector '%.*s'; rule dropped", (int)(s1 - s0),
                          ps->src + s0);
             }
             return 0;
@@ -482,7 +484,7 @@ int css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int *n
 /* ---- media queries ------------------------------------------------------ */
 
 /* Does the media condition (and its enclosing ones) hold for `media`? */
-int css_media_match(const css_media *m, const dk_media *media) {
+int dk_css_media_match(const css_media *m, const dk_media *media) {
     for (; m; m = m->parent) {
         int any = 0;
         for (int q = 0; q < m->nq && !any; q++) {
@@ -612,14 +614,14 @@ static css_media *parse_media(css_parser *ps, int b, int e, const css_media *par
                 need_and = 0;
             } else if (t->type == T_LPAREN && !need_and) {
                 if (!media_feature(ps, j, &q->f[q->nf])) {
-                    css_warn(ps, t->off, "unsupported media feature; query never matches");
+                    dk_css_warn(ps, t->off, "unsupported media feature; query never matches");
                     q->never = 1, q->negate = 0;
                 } else {
                     q->nf++;
                 }
                 need_and = 1;
             } else {
-                css_warn(ps, t->off, "bad media query; it never matches");
+                dk_css_warn(ps, t->off, "bad media query; it never matches");
                 q->never = 1, q->negate = 0;
                 break;
             }
@@ -655,7 +657,8 @@ static void add_rule(css_parser *ps, rulevec *rv, const css_rule *r) {
 }
 
 /* A rule list in tokens [b, e) (top level, or inside @media). */
-static void rule_list(css_parser *ps, int b, int e, const css_media *media, rulevec *rv, int top) {
+static void rule_list(css_parser *ps, int b, int e, const css_media *media, rulevec *rv, int depth) {
+    int top = depth == 0;
     int i = b;
     while (i < e && !ps->oom) {
         const tok *t = &ps->t[i];
@@ -672,17 +675,19 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
             dk_str nm = t->s;
             if (dk_str_ieq(nm, "media")) {
                 if (!has_block) {
-                    css_warn(ps, t->off, "@media without a block; ignored");
+                    dk_css_warn(ps, t->off, "@media without a block; ignored");
+                } else if (depth >= 16) {
+                    dk_css_warn(ps, t->off, "@media nested too deeply; ignored");
                 } else {
                     css_media *m = parse_media(ps, i + 1, j, media);
                     int close = ps->t[j].match;
-                    if (m) rule_list(ps, j + 1, close < e ? close : e, m, rv, 0);
+                    if (m) rule_list(ps, j + 1, close < e ? close : e, m, rv, depth + 1);
                 }
             } else if (!(dk_str_ieq(nm, "font-face") || dk_str_ieq(nm, "import") ||
                          dk_str_ieq(nm, "page") || dk_str_ieq(nm, "keyframes") ||
                          dk_str_ieq(nm, "-webkit-keyframes") || dk_str_ieq(nm, "charset") ||
                          dk_str_ieq(nm, "namespace"))) {
-                css_warn(ps, t->off, "unsupported at-rule '@%.*s'; ignored", (int)nm.n, nm.p);
+                dk_css_warn(ps, t->off, "unsupported at-rule '@%.*s'; ignored", (int)nm.n, nm.p);
             }
             i = end;
             continue;
@@ -691,14 +696,14 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
         int j = i;
         while (j < e && ps->t[j].type != T_LBRACE) j = next_cv(ps, j);
         if (j >= e) {
-            css_warn(ps, t->off, "rule without a {} block; ignored");
+            dk_css_warn(ps, t->off, "rule without a {} block; ignored");
             break;
         }
         int close = ps->t[j].match;
         if (close > e) close = e;
         css_rule r = {.media = media};
-        if (css_parse_selectors(ps, i, j, &r.sel, &r.nsel)) {
-            css_parse_decls(ps, j + 1, close);
+        if (dk_css_parse_selectors(ps, i, j, &r.sel, &r.nsel)) {
+            dk_css_parse_decls(ps, j + 1, close);
             if (!flush_decls(ps, &r.decls, &r.ndecls)) ps->oom = 1;
             if (r.nsel && r.ndecls) add_rule(ps, rv, &r);
         }
@@ -712,7 +717,7 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
  * lives in that arena (a <style> element's sheet lives with the slide);
  * without, the sheet gets an arena of its own.
  */
-dk_status css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css, size_t n,
+dk_status dk_css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css, size_t n,
                               size_t base_off, dk_arena *mem, dk_sheet **out) {
     dk_status st = DK_ENOMEM;
     dk_arena *scratch = dk_arena_new();
@@ -728,10 +733,10 @@ dk_status css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css, si
     sh->ua = css == dk_css_ua_sheet;
     if (!sh->mem) goto done;
     ps.mem = sh->mem;
-    if (css_tokenize(scratch, css, n, &t, &nt) != DK_OK) goto done;
+    if (dk_css_tokenize(scratch, css, n, &t, &nt) != DK_OK) goto done;
     ps.t = t;
     ps.nt = nt;
-    rule_list(&ps, 0, nt - 1, NULL, &rv, 1);
+    rule_list(&ps, 0, nt - 1, NULL, &rv, 0);
     if (ps.oom) goto done;
     if (rv.n) {
         sh->rules = dk_arena_alloc(sh->mem, (size_t)rv.n * sizeof *sh->rules);
@@ -759,13 +764,13 @@ done:
  */
 dk_status dk_css_parse_sheet(dk_ctx *ctx, const char *css, size_t n, size_t base_off,
                              dk_sheet **out) {
-    return css_parse_sheet_mem(ctx, NULL, css, n, base_off, NULL, out);
+    return dk_css_parse_sheet_mem(ctx, NULL, css, n, base_off, NULL, out);
 }
 
 /* Parse a sheet with a name for messages (see css.h). */
 dk_status dk_css_parse_sheet_named(dk_ctx *ctx, const char *name, const char *css, size_t n,
                                    size_t base_off, dk_sheet **out) {
-    return css_parse_sheet_mem(ctx, name, css, n, base_off, NULL, out);
+    return dk_css_parse_sheet_mem(ctx, name, css, n, base_off, NULL, out);
 }
 
 /* Free a sheet (and its arena when it owns one). NULL is fine. */
@@ -779,7 +784,7 @@ void dk_sheet_free(dk_sheet *s) {
  * Parse the value of a `style` attribute as a declaration list; see
  * css-internal.h. Diagnostics point at `off` plus the offset in the value.
  */
-dk_status css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
+dk_status dk_css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
                            css_decl **out, int *nout) {
     dk_status st = DK_ENOMEM;
     dk_arena *scratch = dk_arena_new();
@@ -789,10 +794,10 @@ dk_status css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, si
     *out = NULL;
     *nout = 0;
     if (!scratch) goto done;
-    if (css_tokenize(scratch, p, n, &t, &nt) != DK_OK) goto done;
+    if (dk_css_tokenize(scratch, p, n, &t, &nt) != DK_OK) goto done;
     ps.t = t;
     ps.nt = nt;
-    css_parse_decls(&ps, 0, nt - 1);
+    dk_css_parse_decls(&ps, 0, nt - 1);
     if (ps.oom || !flush_decls(&ps, out, nout)) goto done;
     st = DK_OK;
 done:

@@ -370,7 +370,7 @@ static int pair(tz *z) {
     return 1;
 }
 
-dk_status css_tokenize(dk_arena *scratch, const char *p, size_t n, tok **out, int *ntok) {
+dk_status dk_css_tokenize(dk_arena *scratch, const char *p, size_t n, tok **out, int *ntok) {
     tz z = {.p = p, .n = n, .a = scratch};
     dk_status st = DK_OK;
     *out = NULL;
@@ -457,7 +457,7 @@ done:
 }
 
 /* Token type names, for test dumps. */
-const char *css_tok_name(int type) {
+const char *dk_css_tok_name(int type) {
     static const char *const names[] = {
         "EOF", "WS", "IDENT", "FUNCTION", "AT", "HASH", "STRING", "BAD_STRING", "URL",
         "BAD_URL", "DELIM", "NUMBER", "PERCENT", "DIMENSION", "CDO", "CDC", "COLON", "SEMI",

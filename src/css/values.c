@@ -2,7 +2,7 @@
  * Property values: parsing declarations into longhand specified values,
  * and computing those values for an element.
  *
- * Parsing (css_parse_property) happens once per sheet. Shorthands expand
+ * Parsing (dk_css_parse_property) happens once per sheet. Shorthands expand
  * into their longhands here, so `margin: 1px 2px` becomes four declarations
  * and the cascade only ever compares longhands. A value that does not parse
  * drops the whole declaration with a warning, as a browser does. Properties
@@ -11,7 +11,7 @@
  * Values using var(), calc() and other functions we do not evaluate are
  * dropped with a verbose note (the deck is not wrong, we are incomplete).
  *
- * Computing (css_compute_style) turns the winning specified values into a
+ * Computing (dk_css_compute_style) turns the winning specified values into a
  * dk_style: font-size first (em of other properties depends on it), then
  * colour (currentcolor depends on it), then the rest; a fix-up pass at the
  * end handles what depends on several properties (border widths under
@@ -110,8 +110,8 @@ static const propinfo props[P_COUNT] = {
     [P_GRID_ROW_END] = {"grid-row-end", 0, 0, 0},
 };
 
-const char *css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
-int css_prop_inherited(int prop) { return prop >= 0 && prop < P_COUNT && props[prop].inherited; }
+const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
+int dk_css_prop_inherited(int prop) { return prop >= 0 && prop < P_COUNT && props[prop].inherited; }
 
 /* ---- keyword tables ------------------------------------------------------ */
 
@@ -131,9 +131,9 @@ static const kw kw_display[] = {
     {"table-header-group", DK_DISPLAY_TABLE_HEADER_GROUP},
     {"table-footer-group", DK_DISPLAY_TABLE_FOOTER_GROUP},
     {"table-row", DK_DISPLAY_TABLE_ROW}, {"table-cell", DK_DISPLAY_TABLE_CELL},
-    {"table-caption", DK_DISPLAY_TABLE_CAPTION}, {"table-column", DK_DISPLAY_NONE},
-    {"table-column-group", DK_DISPLAY_NONE}, {"contents", DK_DISPLAY_CONTENTS},
-    {"none", DK_DISPLAY_NONE}, {"flow-root", DK_DISPLAY_BLOCK}, {"run-in", DK_DISPLAY_BLOCK},
+    {"table-caption", DK_DISPLAY_TABLE_CAPTION}, {"none", DK_DISPLAY_NONE},
+    {"table-column", DK_DISPLAY_NONE}, {"table-column-group", DK_DISPLAY_NONE},
+    {"contents", DK_DISPLAY_CONTENTS}, {"flow-root", DK_DISPLAY_BLOCK}, {"run-in", DK_DISPLAY_BLOCK},
     KW_END};
 static const kw kw_box_sizing[] = {{"content-box", 0}, {"border-box", 1}, KW_END};
 static const kw kw_border_style[] = {
@@ -255,12 +255,12 @@ static const struct {
 };
 
 /* Number of named colours (for tests: CSS Color 4 has 148). */
-int css_named_color_count(void) { return (int)(sizeof named_colors / sizeof *named_colors); }
+int dk_css_named_color_count(void) { return (int)(sizeof named_colors / sizeof *named_colors); }
 
 static unsigned char clamp255(double v) {
     if (!(v > 0)) return 0;
     if (v >= 255) return 255;
-    return (unsigned char)lround(v);
+    return (unsigned char)lround(v + 1e-6); /* 127.4999999 from float steps is 127.5 */
 }
 
 static int hexd(char c) {
@@ -403,7 +403,7 @@ static int p_rgb(vc *c, const tok *fn, dk_rgba *out) {
     while (!at_end(&a) && n < 4) {
         const tok *t = take(&a);
         if (t->type == T_NUMBER) ch[n] = n == 3 ? t->num : t->num;
-        else if (t->type == T_PERCENT) ch[n] = n == 3 ? t->num / 100 : t->num * 2.55;
+        else if (t->type == T_PERCENT) ch[n] = n == 3 ? t->num / 100 : t->num * 255 / 100;
         else if (t->type == T_IDENT && dk_str_ieq(t->s, "none")) ch[n] = 0;
         else return 0;
         n++;
@@ -444,7 +444,7 @@ static int p_hsl(vc *c, const tok *fn, dk_rgba *out) {
         const tok *t = take(&a);
         if (n == 0 && t->type == T_DIMENSION) {
             double k = dk_str_ieq(t->s, "deg")    ? 1
-                       : dk_str_ieq(t->s, "rad")  ? 180 / M_PI
+                       : dk_str_ieq(t->s, "rad")  ? 180 / 3.14159265358979323846
                        : dk_str_ieq(t->s, "grad") ? 0.9
                        : dk_str_ieq(t->s, "turn") ? 360
                                                   : -1;
@@ -892,6 +892,16 @@ static const struct {
 } aliases[] = {
     {"grid-column-gap", P_COLUMN_GAP}, {"grid-row-gap", P_ROW_GAP},
     {"word-wrap", -1}, {"overflow-x", P_OVERFLOW}, {"overflow-y", P_OVERFLOW},
+    /* logical properties, for horizontal-tb ltr (direction: rtl is not mirrored) */
+    {"margin-block-start", P_MARGIN_TOP}, {"margin-block-end", P_MARGIN_BOTTOM},
+    {"margin-inline-start", P_MARGIN_LEFT}, {"margin-inline-end", P_MARGIN_RIGHT},
+    {"padding-block-start", P_PADDING_TOP}, {"padding-block-end", P_PADDING_BOTTOM},
+    {"padding-inline-start", P_PADDING_LEFT}, {"padding-inline-end", P_PADDING_RIGHT},
+    {"border-start-start-radius", P_BORDER_TL_RADIUS}, {"border-start-end-radius", P_BORDER_TR_RADIUS},
+    {"border-end-end-radius", P_BORDER_BR_RADIUS}, {"border-end-start-radius", P_BORDER_BL_RADIUS},
+    {"inline-size", P_WIDTH}, {"block-size", P_HEIGHT},
+    {"min-inline-size", P_MIN_WIDTH}, {"min-block-size", P_MIN_HEIGHT},
+    {"max-inline-size", P_MAX_WIDTH}, {"max-block-size", P_MAX_HEIGHT},
 };
 
 /* Longhands of each shorthand. */
@@ -949,19 +959,17 @@ static const char *const ignored_props[] = {
     "border-collapse", "border-image", "border-spacing", "bottom", "box-decoration-break",
     "box-shadow", "break-after", "break-before", "break-inside", "caption-side", "caret-color",
     "clear", "clip", "clip-path", "color-scheme", "column-count", "column-rule", "column-width",
-    "columns", "contain", "content", "counter-increment", "counter-reset", "counter-set",
+    "columns", "column-span", "column-fill", "column-gap-rule", "contain", "content", "counter-increment", "counter-reset", "counter-set",
     "cursor", "empty-cells", "fill", "filter", "float", "font-display", "font-feature-settings",
     "font-kerning", "font-optical-sizing", "font-smoothing", "font-stretch", "font-synthesis",
     "font-variant", "font-variant-ligatures", "font-variant-numeric", "font-variation-settings",
     "grid-area", "grid-auto-columns", "grid-auto-flow", "grid-auto-rows", "grid-template",
     "grid-template-areas", "hanging-punctuation", "hyphens", "image-rendering", "inset", "isolation",
     "left", "line-break", "list-style-image", "list-style-position", "margin-block",
-    "margin-block-end", "margin-block-start", "margin-inline", "margin-inline-end",
-    "margin-inline-start", "mask", "mix-blend-mode", "object-position", "order", "orphans",
+    "margin-inline", "mask", "mix-blend-mode", "object-position", "order", "orphans",
     "outline", "outline-color", "outline-offset", "outline-style", "outline-width",
-    "overflow-wrap", "overscroll-behavior", "padding-block", "padding-block-end",
-    "padding-block-start", "padding-inline", "padding-inline-end", "padding-inline-start",
-    "page-break-after", "page-break-before", "page-break-inside", "perspective",
+    "overflow-wrap", "overscroll-behavior", "padding-block", "padding-inline", "page-break-after",
+    "page-break-before", "page-break-inside", "perspective",
     "pointer-events", "position", "print-color-adjust", "quotes", "resize", "right", "rotate",
     "scale", "scroll-behavior", "scroll-margin", "scroll-padding", "scroll-snap-align",
     "scroll-snap-type", "scrollbar-color", "scrollbar-width", "stroke", "stroke-width",
@@ -972,7 +980,7 @@ static const char *const ignored_props[] = {
     "transition", "transition-delay", "transition-duration", "transition-property",
     "transition-timing-function", "translate", "unicode-bidi", "user-select", "widows",
     "will-change", "word-break", "word-spacing", "writing-mode", "z-index", "zoom",
-    "align-content", "aspect-ratio", "border-top-left-radius", "accent-color", "all",
+    "align-content", "aspect-ratio", "accent-color", "all", "font-size-adjust", "text-align-last",
 };
 
 static int is_ignored(dk_str name) {
@@ -1184,7 +1192,7 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
  * Parse the value of property `name` in tokens [b, e) and emit its
  * longhand declarations into ps->d; warn and emit nothing if it is bad.
  */
-void css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int e, int important) {
+void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int e, int important) {
     int prop = -1, sh = -1, lh[16], nlh;
     sval v[16];
     for (int p = 0; p < P_COUNT && prop < 0; p++)
@@ -1198,22 +1206,23 @@ void css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int
         if (dk_str_ieq(name, shorthand_names[k].name)) sh = shorthand_names[k].sh;
     if (prop < 0 && sh < 0) {
         if (!is_ignored(name))
-            css_warn(ps, name_off, "unknown property '%.*s'; ignored", (int)name.n, name.p);
+            dk_css_warn(ps, name_off, "unknown property '%.*s'; ignored", (int)name.n, name.p);
         return;
     }
     if (prop >= 0) lh[0] = prop, nlh = 1;
     else nlh = sh_longhands(sh, lh);
 
+    while (b < e && ps->t[b].type == T_WS) b++;
     size_t voff = b < e ? ps->t[b].off : name_off;
     size_t vend = ps->t[e].off;
     if (b >= e) {
-        css_warn(ps, name_off, "empty value for '%.*s'; declaration dropped", (int)name.n, name.p);
+        dk_css_warn(ps, name_off, "empty value for '%.*s'; declaration dropped", (int)name.n, name.p);
         return;
     }
     const tok *fn = uses_unsupported_fn(ps, b, e);
     if (fn) {
         if (!ps->noted_var) {
-            css_note(ps, fn->off, "%.*s() is not supported; declarations using it are ignored",
+            dk_css_note(ps, fn->off, "%.*s() is not supported; declarations using it are ignored",
                      (int)fn->s.n, fn->s.p);
             ps->noted_var = 1;
         }
@@ -1240,7 +1249,7 @@ void css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int
         /* text-align: -webkit-center and friends are Chromium-internal: quietly ignored */
         if (!(prop == P_TEXT_ALIGN && t->type == T_IDENT && t->s.n && t->s.p[0] == '-') &&
             !(prop == P_TEXT_ALIGN && dk_str_ieq(t->s, "match-parent")))
-            css_warn(ps, voff, "invalid value '%.*s' for '%.*s'; declaration dropped",
+            dk_css_warn(ps, voff, "invalid value '%.*s' for '%.*s'; declaration dropped",
                      (int)DK_MIN(vend - voff, 60), ps->src + voff, (int)name.n, name.p);
         return;
     }
@@ -1485,7 +1494,7 @@ static unsigned char blockify(unsigned char d) {
  * Compute cx->s from cx->win (see css-internal.h): inherited properties
  * start from the parent, the others from their initial values.
  */
-void css_compute_style(css_compute *cx) {
+void dk_css_compute_style(css_compute *cx) {
     dk_style *s = cx->s;
     const dk_style *par = cx->parent, *init = initial_style();
     memcpy(s, init, sizeof *s);
@@ -1555,3 +1564,102 @@ static const dk_style *initial_style(void) { return &initial; }
 
 /* The initial values (see css.h). */
 const dk_style *dk_style_initial(void) { return &initial; }
+
+/* ---- serializing specified values (sheet dumps in tests) ----------------- */
+
+static const kw *kw_table(int p) {
+    switch (p) {
+    case P_DISPLAY: return kw_display;
+    case P_BOX_SIZING: return kw_box_sizing;
+    case P_BORDER_TOP_STYLE: case P_BORDER_RIGHT_STYLE: case P_BORDER_BOTTOM_STYLE:
+    case P_BORDER_LEFT_STYLE: return kw_border_style;
+    case P_OVERFLOW: return kw_overflow;
+    case P_FONT_STYLE: return kw_font_style;
+    case P_FONT_WEIGHT: return kw_font_weight;
+    case P_FONT_SIZE: return kw_font_size;
+    case P_TEXT_ALIGN: return kw_text_align;
+    case P_WHITE_SPACE: return kw_white_space;
+    case P_TEXT_TRANSFORM: return kw_text_transform;
+    case P_VERTICAL_ALIGN: return kw_valign;
+    case P_LIST_STYLE_TYPE: return kw_list_style;
+    case P_DIRECTION: return kw_direction;
+    case P_OBJECT_FIT: return kw_object_fit;
+    case P_VISIBILITY: return kw_visibility;
+    case P_ALIGN_ITEMS: case P_JUSTIFY_ITEMS: case P_ALIGN_SELF: case P_JUSTIFY_SELF:
+    case P_JUSTIFY_CONTENT: return kw_align;
+    case P_FLEX_DIRECTION: return kw_flex_direction;
+    case P_FLEX_WRAP: return kw_flex_wrap;
+    }
+    return NULL;
+}
+
+static void dump_unit(dk_buf *out, float v, int u) {
+    static const char *const names[] = {"px", "%", "auto", "none", "fr", "min-content", "max-content",
+                                        "em", "rem", "ex", "ch", "vw", "vh", "vmin", "vmax"};
+    if (u == U_AUTO || u == U_NONE || u == U_MINC || u == U_MAXC) {
+        dk_buf_adds(out, names[u]);
+        return;
+    }
+    dk_css_dump_float(out, v);
+    dk_buf_adds(out, names[u]);
+}
+
+/* Append a specified value the way tests expect it ("1.5em", "#ff0000", "bold"). */
+void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
+    static const char *const global[] = {"", "inherit", "initial", "unset"};
+    switch (v->kind) {
+    case SV_INHERIT: case SV_INITIAL: case SV_UNSET: dk_buf_adds(out, global[v->kind]); break;
+    case SV_LEN: dump_unit(out, v->v, v->unit); break;
+    case SV_NUM: dk_css_dump_float(out, v->v); break;
+    case SV_COLOR:
+        dk_buf_printf(out, "#%02x%02x%02x", v->c.r, v->c.g, v->c.b);
+        if (v->c.a != 255) dk_buf_printf(out, "%02x", v->c.a);
+        break;
+    case SV_CURRENT: dk_buf_adds(out, "currentcolor"); break;
+    case SV_STR:
+        if (v->s) dk_buf_printf(out, "\"%s\"", v->s);
+        else dk_buf_adds(out, "none");
+        break;
+    case SV_TRACKS:
+        if (!v->ntracks) dk_buf_adds(out, "none");
+        for (int i = 0; i < v->ntracks; i++) {
+            const css_track *t = &v->tracks[i];
+            if (i) dk_buf_addc(out, ' ');
+            if (t->minu == t->maxu && t->minv == t->maxv) {
+                dump_unit(out, t->minv, t->minu);
+            } else {
+                dk_buf_adds(out, "minmax(");
+                dump_unit(out, t->minv, t->minu);
+                dk_buf_adds(out, ", ");
+                dump_unit(out, t->maxv, t->maxu);
+                dk_buf_addc(out, ')');
+            }
+        }
+        break;
+    case SV_LINE:
+        if (v->v) dk_buf_printf(out, "span %d", (int)v->v);
+        else if (v->i) dk_buf_printf(out, "%d", v->i);
+        else dk_buf_adds(out, "auto");
+        break;
+    case SV_KW: {
+        if (p == P_TEXT_DECORATION_LINE) {
+            if (!v->i) dk_buf_adds(out, "none");
+            const char *sep = "";
+            for (const kw *k = kw_deco; k->name; k++)
+                if (v->i & k->v) dk_buf_printf(out, "%s%s", sep, k->name), sep = " ";
+            break;
+        }
+        if (p == P_LINE_HEIGHT) {
+            dk_buf_adds(out, "normal");
+            break;
+        }
+        for (const kw *k = kw_table(p); k && k->name; k++)
+            if (k->v == v->i) {
+                dk_buf_adds(out, k->name);
+                return;
+            }
+        dk_buf_printf(out, "%d", v->i);
+        break;
+    }
+    }
+}

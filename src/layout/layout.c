@@ -104,6 +104,13 @@ static int bfc_root(const dk_box *b) {
            !b->parent;
 }
 
+enum { MEASURE_MAX = -1, MEASURE_MIN = -2 };
+
+/* A replaced element whose width depends on its container (CSS Sizing 3 §5.2.2). */
+static int compressible(const dk_style *s) {
+    return s->width.unit == DK_LEN_PCT || s->max_width.unit == DK_LEN_PCT;
+}
+
 static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width);
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width);
 
@@ -125,7 +132,7 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         double w, h;
         image_size(b, -1, -1, &w, &h);
         *mn = *mx = w + frame + marg;
-        if (s->width.unit == DK_LEN_PCT || (s->max_width.unit == DK_LEN_PCT)) *mn = frame + marg;
+        if (compressible(s)) *mn = frame + marg;
         return;
     }
     if (s->width.unit == DK_LEN_PX) {
@@ -135,9 +142,14 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         return;
     }
     if (b->kind == DK_BOX_PARA) {
-        /* atomic inlines need their sizes before the text is measured */
-        size_atomics(l, b, b, -1);
-        if (l->text->measure(l->text, l->a, &b->para, &cmin, &cmax) != DK_OK) l->st = DK_ENOMEM;
+        /* atomic inlines need their sizes before the text is measured; a percentage-sized
+           image is compressible: nothing in min-content, its natural width in max-content
+           (CSS Sizing 3 §5.2.2) */
+        double unused;
+        size_atomics(l, b, b, MEASURE_MIN);
+        if (l->text->measure(l->text, l->a, &b->para, &cmin, &unused) != DK_OK) l->st = DK_ENOMEM;
+        size_atomics(l, b, b, MEASURE_MAX);
+        if (l->text->measure(l->text, l->a, &b->para, &unused, &cmax) != DK_OK) l->st = DK_ENOMEM;
         *mn = cmin;
         *mx = cmax;
         return;
@@ -263,6 +275,7 @@ static void alt_text(L *l, dk_box *b, double w) {
     const char *alt = b->alt && *b->alt ? b->alt : dk_node_attr(b->node, "src");
     dk_run *run = dk_arena_alloc(l->a, sizeof *run);
     dk_style *st = dk_arena_alloc(l->a, sizeof *st);
+    b->text = NULL;
     if (!alt || !*alt || !run || !st) {
         if (!run || !st) l->st = DK_ENOMEM;
         return;
@@ -292,7 +305,20 @@ static void layout_image(L *l, dk_box *b, double x, double y, double cbw, double
     b->y = y;
     b->w = w + hframe(b);
     b->h = h + vframe(b);
-    if ((!b->image || b->image->missing) && !b->text) alt_text(l, b, w);
+    if (b->image && !b->image->missing) return;
+    const dk_style *s = b->style;
+    if (!definite(s->width, cbw) && !definite(s->height, cbh)) {
+        /* unsized and broken: as large as its alt text, like a browser's broken image */
+        b->text = NULL;
+        alt_text(l, b, cbw >= 0 ? cbw - 8 : 100000);
+        if (b->text) {
+            w = DK_MIN(b->text->w + 16, cbw >= 0 ? DK_MAX(cbw - hframe(b), 0) : INFINITY);
+            h = b->text->h + 16;
+            b->w = w + hframe(b);
+            b->h = h + vframe(b);
+        }
+    }
+    alt_text(l, b, w);
 }
 
 /* ---- paragraphs ------------------------------------------------------------ */
@@ -347,8 +373,8 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
 
 /*
  * Size the atomic inlines under `parent` (through nested inline elements)
- * and write their margin boxes into the paragraph's runs. `width` < 0:
- * for intrinsic measurement only.
+ * and write their margin boxes into the paragraph's runs. `width` is
+ * MEASURE_MIN or MEASURE_MAX for intrinsic measurement only.
  */
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
     for (dk_box *k = parent->first; k; k = k->next) {
@@ -359,6 +385,7 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
         if (!k->atomic_inline) continue;
         if (k->kind == DK_BOX_IMAGE) {
             layout_image(l, k, 0, 0, width, -1);
+            if (width == MEASURE_MIN && compressible(k->style)) k->w = hframe(k);
         } else {
             double w = fit_content(l, k, width < 0 ? 0 : width);
             edges(k, width);

@@ -426,16 +426,23 @@ static dk_status render_deck(deck_job *j) {
     dk_status st = setup(j);
     if (st) return st;
     const dk_options *o = j->o;
-    if (o->format == DK_FMT_PDF && (st = pdf_begin(j))) return st;
-    if (o->format == DK_FMT_PNG || o->format == DK_FMT_HTML) {
-        const char *out = o->output;
+    /* the folder the outputs go into, made if missing */
+    const char *out = o->output;
+    if (strcmp(out, "-") != 0) {
         size_t ol = strlen(out);
-        int folder = (ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.');
-        if (folder && mkdirs(out) != 0) {
-            dk_diag_error(&j->ctx, DK_NOPOS, "cannot create folder %s: %s", out, strerror(errno));
+        int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML;
+        int folder = per_slide && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
+        char *copy = strdup(out);
+        if (!copy) return DK_ENOMEM;
+        const char *dir = folder ? copy : dirname(copy);
+        if (mkdirs(dir) != 0) {
+            dk_diag_error(&j->ctx, DK_NOPOS, "cannot create folder %s: %s", dir, strerror(errno));
+            free(copy);
             return DK_EIO;
         }
+        free(copy);
     }
+    if (o->format == DK_FMT_PDF && (st = pdf_begin(j))) return st;
     if (o->format == DK_FMT_LAYOUT) dk_buf_adds(&j->layout_json, "{\"slides\":[\n");
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];

@@ -104,6 +104,30 @@ static const char config_xml[] =
     "    <edit name=\"rgba\" mode=\"assign\"><const>none</const></edit>\n"
     "    <edit name=\"lcdfilter\" mode=\"assign\"><const>lcdnone</const></edit>\n"
     "  </match>\n"
+    /* cairo 1.16 draws nothing for colour bitmap glyphs loaded without hinting */
+    "  <match target=\"font\">\n"
+    "    <test name=\"color\" compare=\"eq\"><bool>true</bool></test>\n"
+    "    <edit name=\"hinting\" mode=\"assign\"><bool>true</bool></edit>\n"
+    "    <edit name=\"hintstyle\" mode=\"assign\"><const>hintslight</const></edit>\n"
+    "  </match>\n"
+    /* bitmap fonts (Noto Color Emoji has one 109 px strike): scale the strike to the
+       requested size, as fontconfig's 10-scale-bitmap-fonts.conf does; without it an
+       emoji is drawn and advanced at 109 px whatever the font size */
+    "  <match target=\"font\">\n"
+    "    <test name=\"outline\" compare=\"eq\"><bool>false</bool></test>\n"
+    "    <edit name=\"pixelsizefixupfactor\" mode=\"assign\"><divide>"
+    "<name target=\"pattern\">pixelsize</name><name target=\"font\">pixelsize</name>"
+    "</divide></edit>\n"
+    "  </match>\n"
+    "  <match target=\"font\">\n"
+    "    <test name=\"outline\" compare=\"eq\"><bool>false</bool></test>\n"
+    "    <test name=\"pixelsizefixupfactor\" compare=\"not_eq\"><double>1.0</double></test>\n"
+    "    <edit name=\"matrix\" mode=\"assign\"><times><name>matrix</name><matrix>"
+    "<name>pixelsizefixupfactor</name><double>0</double>"
+    "<double>0</double><name>pixelsizefixupfactor</name></matrix></times></edit>\n"
+    "    <edit name=\"size\" mode=\"assign\"><divide><name>size</name>"
+    "<name>pixelsizefixupfactor</name></divide></edit>\n"
+    "  </match>\n"
     "</fontconfig>\n";
 
 static int is_dir(const char *path) {

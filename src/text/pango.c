@@ -335,7 +335,8 @@ dk_status dk_text_pango_new(dk_ctx *ctx, struct _FcConfig *fc, dk_text **out) {
     if (fc) pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(p->fm), fc);
     p->pc = pango_font_map_create_context(p->fm);
     cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    /* hinting per font from our fontconfig rules: none, except colour bitmap fonts */
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_DEFAULT);
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     pango_cairo_context_set_font_options(p->pc, fo);
