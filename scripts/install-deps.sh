@@ -5,11 +5,18 @@
 # through sudo), running `apt-get update` only when something is missing.
 # Prints nothing when everything is already there, so it is cheap to run
 # before every build. Elsewhere: prints what to install and exits 1.
+#
+# --oracle also installs Chromium and Node.js, for the test that compares
+# deckle's layout with Chromium's (tests/e2e/oracle.sh; skipped without them).
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libharfbuzz-dev
 libfontconfig-dev libpng-dev libmd4c-dev libgumbo-dev libqpdf-dev fonts-noto-color-emoji
 poppler-utils qpdf"
+if [ "${1:-}" = --oracle ]; then
+    PACKAGES="$PACKAGES chromium"
+    command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     cat >&2 <<'MSG'

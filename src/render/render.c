@@ -272,6 +272,7 @@ static dk_status pdf_page(deck_job *j, const dk_slide *s, slide_out *so) {
         dk_paint(c, so->body, j->w, j->h);
         dk_canvas_free(c);
     }
+    cairo_show_page(cr);
     cairo_destroy(cr);
     /* the outline: one entry per slide, named by its first heading */
     char *title = slide_title(so->dom);
@@ -282,8 +283,6 @@ static dk_status pdf_page(deck_job *j, const dk_slide *s, slide_out *so) {
     if (s->index == 1 && !j->deck.title.p && title)
         cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_TITLE, title);
     free(title);
-    cairo_show_page(cr = cairo_create(j->pdf));
-    cairo_destroy(cr);
     if (cairo_surface_status(j->pdf) != CAIRO_STATUS_SUCCESS) {
         dk_diag_error(&j->ctx, DK_NOPOS, "PDF: %s", cairo_status_to_string(cairo_surface_status(j->pdf)));
         return DK_EIO;
@@ -352,62 +351,14 @@ static dk_status png_page(deck_job *j, const dk_slide *s, slide_out *so) {
     return st;
 }
 
-/* @font-face rules for every font in the data folder, with URLs relative to `out_dir`. */
-static void font_faces(deck_job *j, const char *out_dir, dk_buf *css) {
-    char *fonts = path_join(dk_data_dir(), "fonts");
-    char *rfonts = fonts ? realpath(fonts, NULL) : NULL;
-    char *rout = realpath(out_dir, NULL);
-    free(fonts);
-    if (!rfonts || !rout) goto done;
-    FcStrList *list = NULL;
-    FcStrSet *dirs = FcStrSetCreate();
-    FcFontSet *set = FcFontSetCreate();
-    (void)j;
-    FcDirScan(set, dirs, NULL, NULL, (const FcChar8 *)rfonts, FcTrue);
-    for (int i = 0; i < set->nfont; i++) {
-        FcChar8 *file, *family;
-        int weight, slant;
-        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch ||
-            FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &family) != FcResultMatch)
-            continue;
-        if (FcPatternGetInteger(set->fonts[i], FC_WEIGHT, 0, &weight) != FcResultMatch)
-            weight = FC_WEIGHT_REGULAR;
-        if (FcPatternGetInteger(set->fonts[i], FC_SLANT, 0, &slant) != FcResultMatch)
-            slant = FC_SLANT_ROMAN;
-        /* a relative URL from the HTML's folder to the font */
-        const char *f = (const char *)file;
-        size_t common = 0;
-        for (size_t k = 0; rout[k] && rout[k] == f[k]; k++)
-            if (rout[k] == '/') common = k;
-        if (rout[strlen(rout)] == 0 && strncmp(rout, f, strlen(rout)) == 0 && f[strlen(rout)] == '/')
-            common = strlen(rout);
-        dk_buf url = {0};
-        for (const char *p = rout + common; *p; p++)
-            if (*p == '/') dk_buf_adds(&url, "../");
-        for (const char *p = f + common + 1; *p; p++) {
-            if (*p == ' ') dk_buf_adds(&url, "%20");
-            else dk_buf_addc(&url, *p);
-        }
-        dk_buf_printf(css, "@font-face { font-family: \"%s\"; src: url(\"%s\"); font-weight: %d; font-style: %s; }\n",
-                      family, url.p ? url.p : "", (int)FcWeightToOpenType(weight),
-                      slant == FC_SLANT_ROMAN ? "normal" : "italic");
-        dk_buf_free(&url);
-    }
-    FcFontSetDestroy(set);
-    FcStrSetDestroy(dirs);
-    (void)list;
-done:
-    free(rfonts);
-    free(rout);
-}
-
 static dk_status html_page(deck_job *j, const dk_slide *s, slide_out *so) {
     char *file = slide_file(j, s->index, "html");
     if (!file) return DK_ENOMEM;
-    char *dir = strdup(file);
+    char *dir = strdup(file), *fonts = path_join(dk_data_dir(), "fonts");
     dk_buf css = {0};
-    if (dir) font_faces(j, dirname(dir), &css);
+    if (dir && fonts) dk_export_font_faces(fonts, dirname(dir), &css);
     free(dir);
+    free(fonts);
     dk_buf_adds(&css, "/* user-agent defaults deckle assumes */\n");
     dk_buf_adds(&css, dk_css_ua_sheet);
     dk_buf_adds(&css, "\n/* theme */\n");
