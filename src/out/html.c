@@ -1,0 +1,375 @@
+/*
+ * out/html implementation: the HTML serializer and URL rewriting.
+ *
+ * Serialization follows the HTML standard's fragment serialization
+ * algorithm (escape `& < >` and U+00A0 in text, `& "` and U+00A0 in
+ * attributes; no end tag for void elements; raw text for <style>,
+ * <script> and friends; an extra newline after <pre> whose text starts
+ * with one, because the parser drops the first). It walks the tree
+ * without recursion, like dom/ builds it.
+ *
+ * URL rewriting: a relative `src` is percent-decoded into a file path,
+ * joined to the deck's folder, made absolute with realpath() (or by hand
+ * when the file is missing), and expressed relative to the output folder,
+ * percent-encoding every byte outside a conservative safe set.
+ */
+#define _GNU_SOURCE
+#include "html.h"
+
+#include <fontconfig/fontconfig.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int is_one_of(const char *tag, const char *const *list) {
+    for (; *list; list++)
+        if (strcmp(tag, *list) == 0) return 1;
+    return 0;
+}
+
+static const char *const void_tags[] = {"area", "base", "br", "col", "embed", "hr", "img",
+                                        "input", "link", "meta", "source", "track", "wbr",
+                                        "param", "keygen", "basefont", "bgsound", "frame", NULL};
+static const char *const raw_tags[] = {"style", "script", "xmp", "iframe", "noembed",
+                                       "noframes", "plaintext", "noscript", NULL};
+
+/* Escape for text content (attr = 0) or a double-quoted attribute value (attr = 1). */
+static void put_escaped(dk_buf *b, const char *s, size_t n, int attr) {
+    size_t beg = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = NULL;
+        size_t skip = 1;
+        if (s[i] == '&') e = "&amp;";
+        else if (s[i] == '"' && attr) e = "&quot;";
+        else if (s[i] == '<' && !attr) e = "&lt;";
+        else if (s[i] == '>' && !attr) e = "&gt;";
+        else if (s[i] == '\xC2' && i + 1 < n && s[i + 1] == '\xA0') e = "&nbsp;", skip = 2;
+        if (!e) continue;
+        dk_buf_add(b, s + beg, i - beg);
+        dk_buf_adds(b, e);
+        i += skip - 1;
+        beg = i + 1;
+    }
+    dk_buf_add(b, s + beg, n - beg);
+}
+
+/* How to write `src` of an element; NULL: as it is. */
+typedef struct {
+    const char *deck_dir; /* NULL: "." */
+    const char *out_dir;  /* realpath of the output folder, or NULL when unknown */
+} rewriter;
+
+static void rewrite_src(const rewriter *rw, const char *src, dk_buf *out);
+
+static void put_start_tag(dk_buf *b, const dk_node *n, const rewriter *rw) {
+    dk_buf_printf(b, "<%s", n->tag);
+    int rewrite = rw && (strcmp(n->tag, "img") == 0 || strcmp(n->tag, "source") == 0);
+    for (const dk_attr *a = n->attrs; a; a = a->next) {
+        dk_buf_printf(b, " %s=\"", a->name);
+        if (rewrite && strcmp(a->name, "src") == 0) {
+            dk_buf url = {0};
+            rewrite_src(rw, a->value, &url);
+            if (url.oom) b->oom = 1;
+            put_escaped(b, url.p ? url.p : "", url.n, 1);
+            dk_buf_free(&url);
+        } else {
+            put_escaped(b, a->value, strlen(a->value), 1);
+        }
+        dk_buf_addc(b, '"');
+    }
+    dk_buf_addc(b, '>');
+}
+
+/* Serialize `top` and its subtree (see the note at the top of the file). */
+static void serialize(const dk_node *top, dk_buf *b, const rewriter *rw) {
+    const dk_node *n = top;
+    while (n) {
+        if (n->type == DK_NODE_TEXT) {
+            const dk_node *p = n->parent;
+            if (p && p->type == DK_NODE_ELEMENT && is_one_of(p->tag, raw_tags))
+                dk_buf_add(b, n->text, n->text_len);
+            else
+                put_escaped(b, n->text, n->text_len, 0);
+        } else {
+            put_start_tag(b, n, rw);
+            if ((dk_node_is(n, "pre") || dk_node_is(n, "textarea") || dk_node_is(n, "listing")) &&
+                n->first && n->first->type == DK_NODE_TEXT && n->first->text[0] == '\n')
+                dk_buf_addc(b, '\n');
+            if (n->first) {
+                n = n->first; /* descend; the end tag comes on the way up */
+                continue;
+            }
+            if (!is_one_of(n->tag, void_tags)) dk_buf_printf(b, "</%s>", n->tag);
+        }
+        /* up: close every element we finish, until one has a next sibling */
+        while (n != top && !n->next) {
+            n = n->parent;
+            dk_buf_printf(b, "</%s>", n->tag);
+        }
+        n = n == top ? NULL : n->next;
+    }
+}
+
+void dk_serialize_html(const dk_node *n, dk_buf *out) { serialize(n, out, NULL); }
+
+/* ---- URLs ---------------------------------------------------------------- */
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c |= 32;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Length of a URL scheme ("http" in "http://"), or 0 when there is none. */
+static size_t scheme_len(const char *u) {
+    size_t i = 0;
+    if (!((u[0] | 32) >= 'a' && (u[0] | 32) <= 'z')) return 0;
+    while (u[i] && u[i] != ':') {
+        char c = u[i];
+        if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c != '+' &&
+            c != '-' && c != '.')
+            return 0;
+        i++;
+    }
+    return u[i] == ':' ? i : 0;
+}
+
+int dk_url_local_path(const char *url, dk_buf *out) {
+    size_t s = scheme_len(url);
+    if (s) {
+        if (s != 4 || strncmp(url, "file", 4) != 0) return 0;
+        url += 5;
+        if (strncmp(url, "//", 2) == 0) {
+            url += 2;
+            url += strcspn(url, "/"); /* the host ("" or localhost) */
+        }
+    }
+    size_t n = strcspn(url, "?#");
+    if (n == 0) return 0;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (url[i] == '%' && i + 2 < n && (h = hexval(url[i + 1])) >= 0 &&
+            (l = hexval(url[i + 2])) >= 0) {
+            dk_buf_addc(out, (char)(h * 16 + l));
+            i += 2;
+        } else {
+            dk_buf_addc(out, url[i]);
+        }
+    }
+    return 1;
+}
+
+/* Append bytes percent-encoded as one URL path (slashes kept). */
+static void put_url_path(dk_buf *b, const char *p, size_t n) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~!$'()*+,;=@/", c)) /* ':' is encoded: it could read as a scheme */
+            dk_buf_addc(b, (char)c);
+        else
+            dk_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+    }
+}
+
+void dk_url_relative(const char *from_dir, const char *abs_path, dk_buf *out) {
+    /* skip the common folders, then climb out of the rest of from_dir */
+    const char *o = from_dir, *t = abs_path;
+    size_t common = 0; /* length of the common prefix that ends at a folder boundary */
+    for (size_t i = 0;; i++) {
+        int oe = o[i] == 0 || o[i] == '/', te = t[i] == 0 || t[i] == '/';
+        if (oe && te) common = i;
+        if (o[i] == 0 || t[i] == 0 || o[i] != t[i]) break;
+    }
+    for (const char *p = o + common; *p; p++)
+        if (*p == '/' && p[1]) dk_buf_adds(out, "../");
+    const char *rest = t + common;
+    if (*rest == '/') rest++;
+    put_url_path(out, rest, strlen(rest));
+}
+
+void dk_export_font_faces(const char *fonts_dir, const char *out_dir, dk_buf *css) {
+    char *rfonts = realpath(fonts_dir, NULL), *rout = realpath(out_dir, NULL);
+    FcFontSet *set = FcFontSetCreate();
+    FcStrSet *dirs = FcStrSetCreate();
+    if (!rfonts || !rout || !set || !dirs) goto done;
+    FcDirScan(set, dirs, NULL, NULL, (const FcChar8 *)rfonts, FcTrue);
+    for (int i = 0; i < set->nfont; i++) {
+        FcChar8 *file, *family;
+        int weight, slant;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch ||
+            FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &family) != FcResultMatch)
+            continue;
+        if (FcPatternGetInteger(set->fonts[i], FC_WEIGHT, 0, &weight) != FcResultMatch)
+            weight = FC_WEIGHT_REGULAR;
+        if (FcPatternGetInteger(set->fonts[i], FC_SLANT, 0, &slant) != FcResultMatch)
+            slant = FC_SLANT_ROMAN;
+        dk_buf_printf(css, "@font-face { font-family: \"%s\"; src: url(\"", (const char *)family);
+        dk_url_relative(rout, (const char *)file, css);
+        dk_buf_printf(css, "\"); font-weight: %d; font-style: %s; }\n",
+                      (int)FcWeightToOpenType(weight), slant == FC_SLANT_ROMAN ? "normal" : "italic");
+    }
+done:
+    if (set) FcFontSetDestroy(set);
+    if (dirs) FcStrSetDestroy(dirs);
+    free(rfonts);
+    free(rout);
+}
+
+/*
+ * Make `path` absolute and canonical: realpath() when it exists, else the
+ * realpath of its folder plus its name, else cwd-joined with "." and ".."
+ * folded by hand. Returns a malloc'd string or NULL (OOM).
+ */
+static char *absolute(const char *path) {
+    char *r = realpath(path, NULL);
+    if (r) return r;
+    dk_buf b = {0};
+    const char *slash = strrchr(path, '/');
+    if (slash && slash[1]) {
+        char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        char *rd = dir ? realpath(dir, NULL) : NULL;
+        free(dir);
+        if (rd) {
+            dk_buf_printf(&b, "%s/%s", strcmp(rd, "/") ? rd : "", slash + 1);
+            free(rd);
+            return b.oom ? (dk_buf_free(&b), NULL) : b.p;
+        }
+    }
+    if (path[0] != '/') {
+        char *cwd = getcwd(NULL, 0);
+        if (cwd) dk_buf_adds(&b, cwd);
+        free(cwd);
+    }
+    dk_buf_addc(&b, '/');
+    dk_buf_adds(&b, path);
+    if (b.oom) {
+        dk_buf_free(&b);
+        return NULL;
+    }
+    /* fold "//", "/./" and "/x/../" in place */
+    char *w = b.p;
+    for (const char *p = b.p; *p;) {
+        while (*p == '/') p++;
+        const char *e = p + strcspn(p, "/");
+        size_t n = (size_t)(e - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (w > b.p && *--w != '/') {
+            }
+        } else {
+            *w++ = '/';
+            memmove(w, p, n);
+            w += n;
+        }
+        p = e;
+    }
+    if (w == b.p) *w++ = '/';
+    *w = 0;
+    return b.p;
+}
+
+/*
+ * Write the URL for `src` as seen from the output folder: unchanged unless
+ * it is a relative local path; then relative to rw->out_dir, or a file://
+ * URL. Errors (OOM) show as out->oom.
+ */
+static void rewrite_src(const rewriter *rw, const char *src, dk_buf *out) {
+    dk_buf path = {0}, joined = {0};
+    char *abs = NULL;
+    if (src[0] == '/' || !dk_url_local_path(src, &path) || scheme_len(src)) {
+        dk_buf_adds(out, src);
+        goto done;
+    }
+    dk_buf_printf(&joined, "%s/%s", rw->deck_dir ? rw->deck_dir : ".", path.p);
+    if (joined.oom || !(abs = absolute(joined.p))) {
+        out->oom = 1;
+        goto done;
+    }
+    if (!rw->out_dir) {
+        dk_buf_adds(out, "file://");
+        put_url_path(out, abs, strlen(abs));
+    } else {
+        dk_url_relative(rw->out_dir, abs, out);
+    }
+    dk_buf_adds(out, src + strcspn(src, "?#")); /* keep a query or fragment */
+done:
+    free(abs);
+    dk_buf_free(&path);
+    dk_buf_free(&joined);
+}
+
+/* The text content of `n`, white space collapsed (none leading), into `b`. */
+static void text_content(const dk_node *n, dk_buf *b) {
+    for (const dk_node *c = n->first; c; c = c->next) {
+        if (c->type == DK_NODE_ELEMENT) {
+            text_content(c, b);
+            continue;
+        }
+        for (size_t i = 0; i < c->text_len; i++) {
+            char ch = c->text[i];
+            int sp = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f';
+            if (!sp) dk_buf_addc(b, ch);
+            else if (b->n && b->p[b->n - 1] != ' ') dk_buf_addc(b, ' ');
+        }
+    }
+}
+
+/*
+ * Write the document (see html.h): head with our CSS and the slide's own
+ * <style> elements, then the body as the DOM holds it.
+ */
+dk_status dk_export_html(dk_ctx *ctx, const dk_node *root, const char *css, size_t css_len,
+                         const char *deck_dir, const char *out_path) {
+    (void)ctx; /* nothing in the input can be wrong here */
+    dk_status st = DK_OK;
+    dk_buf b = {0}, title = {0};
+    char *out_dir = NULL;
+    const char *slash = strrchr(out_path, '/');
+    if (!slash) out_dir = realpath(".", NULL);
+    else if (slash == out_path) out_dir = realpath("/", NULL);
+    else {
+        char *d = strndup(out_path, (size_t)(slash - out_path));
+        out_dir = d ? realpath(d, NULL) : NULL;
+        free(d);
+    }
+    rewriter rw = {deck_dir, out_dir};
+    const char *lang = dk_node_attr(root, "lang");
+    dk_node *head = dk_node_find((dk_node *)root, "head");
+    dk_node *body = dk_node_find((dk_node *)root, "body");
+    static const char *const heads[] = {"title", "h1", "h2", "h3", "h4", "h5", "h6"};
+    for (int i = 0; i < 7 && title.n == 0; i++) {
+        dk_node *h = dk_node_find((dk_node *)root, heads[i]);
+        if (h) text_content(h, &title);
+    }
+    if (title.n && title.p[title.n - 1] == ' ') title.p[--title.n] = 0;
+
+    dk_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
+    put_escaped(&b, lang ? lang : "en", strlen(lang ? lang : "en"), 1);
+    dk_buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    put_escaped(&b, title.n ? title.p : "deckle", title.n ? title.n : 6, 0);
+    dk_buf_adds(&b, "</title>\n<style>\n");
+    dk_buf_add(&b, css ? css : "", css ? css_len : 0);
+    dk_buf_adds(&b, "\n</style>\n");
+    for (const dk_node *c = head ? head->first : NULL; c; c = c->next) {
+        if (!dk_node_is(c, "style")) continue;
+        serialize(c, &b, &rw);
+        dk_buf_addc(&b, '\n');
+    }
+    dk_buf_adds(&b, "</head>\n");
+    if (body) serialize(body, &b, &rw);
+    else dk_buf_adds(&b, "<body></body>");
+    dk_buf_adds(&b, "\n</html>\n");
+    if (b.oom || title.oom) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    st = dk_file_write_atomic(out_path, b.p, b.n);
+done:
+    free(out_dir);
+    dk_buf_free(&b);
+    dk_buf_free(&title);
+    return st;
+}

@@ -1,0 +1,34 @@
+/*
+ * out/pdffix — the last step of writing a PDF: rewrite cairo's file through
+ * libqpdf.
+ *
+ * cairo 1.16.0 (Debian 12) writes a wrong cross-reference table into PDFs
+ * that use tags for links and outlines (`qpdf --check`: "expected N 0 obj").
+ * Viewers repair it silently, checkers do not. Rewriting the file through
+ * qpdf gives a valid xref, object streams (smaller files), compressed
+ * streams and an /ID computed from the content, so the same deck gives the
+ * same bytes every time.
+ */
+#ifndef DK_OUT_PDFFIX_H
+#define DK_OUT_PDFFIX_H
+
+#include "../base/base.h"
+
+/*
+ * Read the PDF at `in_path` and write the repaired file to `out_path`
+ * (atomically: a temporary file beside it, then rename; `out_path` may be
+ * `in_path`). When `source_date_epoch` >= 0, the document information's
+ * /CreationDate and /ModDate are set to that time (seconds since 1970, UTC),
+ * as SOURCE_DATE_EPOCH asks; otherwise they are kept, with the "D:" prefix
+ * added where cairo 1.16 left it out (dates set by
+ * cairo_pdf_surface_set_metadata).
+ *
+ * What qpdf warns about while reading and writing (for cairo's files: the
+ * xref repair) is logged on ctx as notes, shown only when ctx->verbose.
+ * DK_EIO, with an error on ctx, when the file cannot be read, parsed or
+ * written; DK_ENOMEM on allocation failure.
+ */
+dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
+                        long source_date_epoch);
+
+#endif
