@@ -8,29 +8,20 @@
 #define _GNU_SOURCE
 #include "render.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <libgen.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../box/box.h"
-#include "../canvas/canvas.h"
 #include "../css/css.h"
 #include "../deck/deck.h"
 #include "../dom/dom.h"
 #include "../image/image.h"
 #include "../layout/layout.h"
 #include "../md/md.h"
-#include "../out/html.h"
-#include "../out/pdffix.h"
-#include "../paint/paint.h"
+#include "../out/writer.h"
 #include "../text/fonts.h"
 #include "../text/text.h"
 
@@ -61,10 +52,6 @@ typedef struct {
     FcConfig *fc;
     dk_text *text;
     dk_images *images;
-    /* writers */
-    cairo_surface_t *pdf;
-    char *pdf_tmp;
-    dk_buf layout_json;
 } deck_job;
 
 /* One slide, laid out. */
@@ -77,13 +64,6 @@ typedef struct {
 /* ---- small helpers -------------------------------------------------------------------- */
 
 static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
-
-static char *path_join(const char *dir, const char *name) {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
-    return p;
-}
 
 static int is_dir(const char *p) {
     struct stat st;
@@ -226,175 +206,52 @@ static double bottom_of(const dk_box *b) {
     return y;
 }
 
-/* ---- writers ------------------------------------------------------------------------ */
-
-static dk_status pdf_begin(deck_job *j) {
-    const char *out = j->o->output;
-    size_t n = strlen(out) + 16;
-    j->pdf_tmp = malloc(n);
-    if (!j->pdf_tmp) return DK_ENOMEM;
-    snprintf(j->pdf_tmp, n, "%s.tmp-%d", out, (int)getpid());
-    /* 1 CSS px = 0.75 pt */
-    j->pdf = cairo_pdf_surface_create(j->pdf_tmp, j->w * 0.75, j->h * 0.75);
-    if (cairo_surface_status(j->pdf) != CAIRO_STATUS_SUCCESS) {
-        dk_diag_error(&j->ctx, DK_NOPOS, "cannot write %s: %s", out,
-                      cairo_status_to_string(cairo_surface_status(j->pdf)));
-        return DK_EIO;
-    }
-    char *title = NULL;
-    if (j->deck.title.p) title = strndup(j->deck.title.p, j->deck.title.n);
-    if (title) cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_TITLE, title);
-    free(title);
-    if (j->deck.author.p) {
-        char *author = strndup(j->deck.author.p, j->deck.author.n);
-        if (author) cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_AUTHOR, author);
-        free(author);
-    }
-    cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_CREATOR, "deckle " DK_VERSION);
-    if (j->o->source_date_epoch >= 0) {
-        char date[32];
-        time_t t = (time_t)j->o->source_date_epoch;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_MOD_DATE, date);
-    }
-    return DK_OK;
-}
-
-static dk_status pdf_page(deck_job *j, const dk_slide *s, slide_out *so) {
-    cairo_t *cr = cairo_create(j->pdf);
-    cairo_scale(cr, 0.75, 0.75);
-    dk_canvas *c;
-    dk_status st = dk_canvas_cairo_new(cr, 1, &c);
-    if (st == DK_OK) {
-        dk_paint(c, so->body, j->w, j->h);
-        dk_canvas_free(c);
-    }
-    cairo_show_page(cr);
-    cairo_destroy(cr);
-    /* the outline: one entry per slide, named by its first heading */
-    char *title = slide_title(so->dom);
-    char fallback[32], link[32];
-    snprintf(fallback, sizeof fallback, "Slide %d", s->index);
-    snprintf(link, sizeof link, "page=%d", s->index);
-    cairo_pdf_surface_add_outline(j->pdf, CAIRO_PDF_OUTLINE_ROOT, title ? title : fallback, link, 0);
-    if (s->index == 1 && !j->deck.title.p && title)
-        cairo_pdf_surface_set_metadata(j->pdf, CAIRO_PDF_METADATA_TITLE, title);
-    free(title);
-    if (cairo_surface_status(j->pdf) != CAIRO_STATUS_SUCCESS) {
-        dk_diag_error(&j->ctx, DK_NOPOS, "PDF: %s", cairo_status_to_string(cairo_surface_status(j->pdf)));
-        return DK_EIO;
-    }
-    return st;
-}
-
-static dk_status pdf_end(deck_job *j, int ok) {
-    cairo_surface_finish(j->pdf);
-    int bad = cairo_surface_status(j->pdf) != CAIRO_STATUS_SUCCESS;
-    cairo_surface_destroy(j->pdf);
-    j->pdf = NULL;
-    dk_status st = DK_OK;
-    if (ok && !bad) st = dk_pdf_finish(&j->ctx, j->pdf_tmp, j->o->output, j->o->source_date_epoch);
-    else if (bad) st = DK_EIO;
-    unlink(j->pdf_tmp);
-    return st;
-}
-
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int n) {
-    dk_buf *b = closure;
-    dk_buf_add(b, data, n);
-    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
-}
-
-/* The per-slide output file name: DIR/<stem>.NNN.<ext>. */
-static char *slide_file(deck_job *j, int index, const char *ext) {
-    const char *out = j->o->output;
-    char name[64];
-    dk_buf b = {0};
-    snprintf(name, sizeof name, ".%03d.%s", index, ext);
-    size_t ol = strlen(out);
-    if (ol > strlen(ext) + 1 && strcmp(out + ol - strlen(ext), ext) == 0 && out[ol - strlen(ext) - 1] == '.') {
-        dk_buf_add(&b, out, ol - strlen(ext) - 1); /* deck.png -> deck.001.png */
-    } else {
-        dk_buf_adds(&b, out);
-        if (ol && out[ol - 1] != '/') dk_buf_addc(&b, '/');
-        dk_buf_adds(&b, j->stem);
-    }
-    dk_buf_adds(&b, name);
-    return b.oom ? (dk_buf_free(&b), NULL) : b.p;
-}
-
-static dk_status png_page(deck_job *j, const dk_slide *s, slide_out *so) {
-    int pw = (int)lround(j->w * j->o->scale), ph = (int)lround(j->h * j->o->scale);
-    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
-    cairo_t *cr = cairo_create(surf);
-    cairo_scale(cr, j->o->scale, j->o->scale);
-    dk_canvas *c;
-    dk_status st = dk_canvas_cairo_new(cr, 0, &c);
-    if (st == DK_OK) {
-        dk_paint(c, so->body, j->w, j->h);
-        dk_canvas_free(c);
-    }
-    cairo_destroy(cr);
-    dk_buf png = {0};
-    if (st == DK_OK && cairo_surface_write_to_png_stream(surf, to_buf, &png) != CAIRO_STATUS_SUCCESS)
-        st = png.oom ? DK_ENOMEM : DK_EIO;
-    cairo_surface_destroy(surf);
-    char *file = st == DK_OK ? slide_file(j, s->index, "png") : NULL;
-    if (st == DK_OK && !file) st = DK_ENOMEM;
-    if (st == DK_OK && (st = dk_file_write_atomic(file, png.p, png.n)))
-        dk_diag_error(&j->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
-    free(file);
-    dk_buf_free(&png);
-    return st;
-}
-
-static dk_status html_page(deck_job *j, const dk_slide *s, slide_out *so) {
-    char *file = slide_file(j, s->index, "html");
-    if (!file) return DK_ENOMEM;
-    char *dir = strdup(file), *fonts = path_join(dk_data_dir(), "fonts");
-    dk_buf css = {0};
-    if (dir && fonts) dk_export_font_faces(fonts, dirname(dir), &css);
-    free(dir);
-    free(fonts);
-    dk_buf_adds(&css, "/* user-agent defaults deckle assumes */\n");
-    dk_buf_adds(&css, dk_css_ua_sheet);
-    dk_buf_adds(&css, "\n/* theme */\n");
-    dk_buf_add(&css, j->theme_css.p ? j->theme_css.p : "", j->theme_css.n);
-    dk_status st = css.oom ? DK_ENOMEM
-                           : dk_export_html(&j->ctx, so->dom, css.p, css.n, j->deck_dir, file);
-    if (st == DK_EIO) dk_diag_error(&j->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
-    dk_buf_free(&css);
-    free(file);
-    return st;
-}
-
 /* ---- the deck ------------------------------------------------------------------------ */
 
-static dk_status render_deck(deck_job *j) {
-    dk_status st = setup(j);
-    if (st) return st;
-    const dk_options *o = j->o;
-    /* the folder the outputs go into, made if missing */
-    const char *out = o->output;
-    if (strcmp(out, "-") != 0) {
-        size_t ol = strlen(out);
-        int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML;
-        int folder = per_slide && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
-        char *copy = strdup(out);
-        if (!copy) return DK_ENOMEM;
-        const char *dir = folder ? copy : dirname(copy);
-        if (mkdirs(dir) != 0) {
-            dk_diag_error(&j->ctx, DK_NOPOS, "cannot create folder %s: %s", dir, strerror(errno));
-            free(copy);
-            return DK_EIO;
-        }
-        free(copy);
+static dk_status make_writer(dk_format f, dk_writer **out) {
+    switch (f) {
+    case DK_FMT_PDF: return dk_writer_pdf_new(out);
+    case DK_FMT_PNG: return dk_writer_png_new(out);
+    case DK_FMT_LAYOUT: return dk_writer_layout_new(out);
+    case DK_FMT_HTML: return dk_writer_html_new(out);
     }
-    if (o->format == DK_FMT_PDF && (st = pdf_begin(j))) return st;
-    if (o->format == DK_FMT_LAYOUT) dk_buf_adds(&j->layout_json, "{\"slides\":[\n");
+    return DK_EUSAGE;
+}
+
+/* Make the folder the outputs go into. */
+static dk_status make_out_dir(deck_job *j) {
+    const dk_options *o = j->o;
+    const char *out = o->output;
+    if (strcmp(out, "-") == 0) return DK_OK;
+    size_t ol = strlen(out);
+    int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML;
+    int folder = per_slide && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
+    char *copy = strdup(out);
+    if (!copy) return DK_ENOMEM;
+    const char *dir = folder ? copy : dirname(copy);
+    dk_status st = DK_OK;
+    if (mkdirs(dir) != 0) {
+        dk_diag_error(&j->ctx, DK_NOPOS, "cannot create folder %s: %s", dir, strerror(errno));
+        st = DK_EIO;
+    }
+    free(copy);
+    return st;
+}
+
+static dk_status render_deck(deck_job *j) {
+    const dk_options *o = j->o;
+    dk_writer *w = NULL;
+    dk_status st = setup(j);
+    if (st == DK_OK) st = make_out_dir(j);
+    if (st == DK_OK) st = make_writer(o->format, &w);
+    if (st) goto done;
+    dk_deck_info info = {
+        .ctx = &j->ctx, .deck = &j->deck, .output = o->output, .stem = j->stem,
+        .deck_dir = j->deck_dir, .data_dir = dk_data_dir(), .theme_css = j->theme_css.p,
+        .width = j->w, .height = j->h, .scale = o->scale,
+        .source_date_epoch = o->source_date_epoch, .nslides = j->deck.nslides,
+    };
+    st = w->begin(w, &info);
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];
         slide_out so = {0};
@@ -404,33 +261,17 @@ static dk_status render_deck(deck_job *j) {
             if (bottom > j->h + 0.5)
                 dk_diag_warn(&j->ctx, s->start, "slide %d: content overflows the slide by %.0f px",
                              s->index, bottom - j->h);
-            switch (o->format) {
-            case DK_FMT_PDF: st = pdf_page(j, s, &so); break;
-            case DK_FMT_PNG: st = png_page(j, s, &so); break;
-            case DK_FMT_HTML: st = html_page(j, s, &so); break;
-            case DK_FMT_LAYOUT: {
-                dk_viewport vp = {j->w, j->h};
-                if (i) dk_buf_adds(&j->layout_json, ",\n");
-                dk_layout_dump_json(so.body, s->index, &vp, &j->layout_json);
-                break;
-            }
-            }
+            char *title = slide_title(so.dom);
+            dk_slide_out out = {s->index, s->start, so.dom, so.body, title};
+            st = w->slide(w, &info, &out);
+            free(title);
         }
         dk_arena_free(so.a);
     }
-    if (o->format == DK_FMT_PDF) {
-        dk_status st2 = pdf_end(j, st == DK_OK);
-        if (st == DK_OK) st = st2;
-    }
-    if (o->format == DK_FMT_LAYOUT && st == DK_OK) {
-        dk_buf_adds(&j->layout_json, "\n]}\n");
-        if (j->layout_json.oom) return DK_ENOMEM;
-        if (strcmp(o->output, "-") == 0) {
-            fwrite(j->layout_json.p, 1, j->layout_json.n, stdout);
-        } else if ((st = dk_file_write_atomic(o->output, j->layout_json.p, j->layout_json.n))) {
-            dk_diag_error(&j->ctx, DK_NOPOS, "cannot write %s: %s", o->output, strerror(errno));
-        }
-    }
+    dk_status st2 = w->end(w, &info, st == DK_OK);
+    if (st == DK_OK) st = st2;
+done:
+    if (w) w->destroy(w);
     return st;
 }
 
@@ -488,18 +329,12 @@ dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
     st = render_deck(&j);
     if (st == DK_ENOMEM) dk_diag_error(&j.ctx, DK_NOPOS, "out of memory");
 done:
-    if (j.pdf) {
-        cairo_surface_destroy(j.pdf);
-        if (j.pdf_tmp) unlink(j.pdf_tmp);
-    }
-    free(j.pdf_tmp);
     if (j.text) j.text->destroy(j.text);
     dk_fonts_free(j.fc);
     dk_images_free(j.images);
     dk_sheet_free(j.sheets[0]);
     dk_sheet_free(j.sheets[1]);
     dk_buf_free(&j.theme_css);
-    dk_buf_free(&j.layout_json);
     dk_deck_free(&j.deck);
     free(j.deck_dir);
     free(j.stem);

@@ -1,0 +1,58 @@
+/*
+ * out/ — writers: where laid-out slides go.
+ *
+ * The render driver hands each writer the deck's facts once (begin), every
+ * slide in order while its arena is alive (slide), and then end(ok). A
+ * writer paints through paint/ onto its own surface, or dumps the boxes,
+ * and writes its files atomically (temporary file, then rename); end()
+ * with ok == 0 must leave no output behind.
+ */
+#ifndef DK_OUT_WRITER_H
+#define DK_OUT_WRITER_H
+
+#include "../base/base.h"
+#include "../box/box.h"
+#include "../deck/deck.h"
+#include "../dom/dom.h"
+
+/* What every writer may need about the deck. */
+typedef struct {
+    dk_ctx *ctx;
+    const dk_deck *deck;
+    const char *output;      /* file, or folder for per-slide outputs */
+    const char *stem;        /* deck file name without extension */
+    const char *deck_dir;
+    const char *data_dir;    /* fonts/ and themes/ */
+    const char *theme_css;   /* the theme's text (HTML export) */
+    double width, height;    /* slide size, CSS px */
+    double scale;            /* PNG pixels per CSS px */
+    long source_date_epoch;  /* -1: not set */
+    int nslides;
+} dk_deck_info;
+
+/* One laid-out slide, valid during the slide() call only. */
+typedef struct {
+    int index;               /* 1-based slide number */
+    size_t src;              /* deck offset of the slide's first byte */
+    const dk_node *dom;      /* the <html> element */
+    const dk_box *body;      /* laid out */
+    const char *title;       /* first heading's text, or NULL */
+} dk_slide_out;
+
+typedef struct dk_writer dk_writer;
+struct dk_writer {
+    dk_status (*begin)(dk_writer *w, const dk_deck_info *d);
+    dk_status (*slide)(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s);
+    dk_status (*end)(dk_writer *w, const dk_deck_info *d, int ok);
+    void (*destroy)(dk_writer *w);
+};
+
+dk_status dk_writer_pdf_new(dk_writer **out);
+dk_status dk_writer_png_new(dk_writer **out);
+dk_status dk_writer_layout_new(dk_writer **out);
+dk_status dk_writer_html_new(dk_writer **out);
+
+/* The per-slide file name DIR/<stem>.NNN.<ext> (or FILE.NNN.<ext> for -o FILE.<ext>), malloc'd. */
+char *dk_slide_file(const dk_deck_info *d, int index, const char *ext);
+
+#endif
