@@ -27,7 +27,13 @@ typedef struct {
     double width, height;    /* slide size, CSS px */
     double scale;            /* PNG pixels per CSS px */
     long source_date_epoch;  /* -1: not set */
-    int nslides;
+    int nslides;             /* slides in the deck */
+    int nselected;           /* slides that will be written (--pages) */
+    int handout;             /* PDF: slides per page, 0: one slide a page */
+    int paper_letter;        /* handouts: US Letter, else A4 */
+    int notes;               /* handouts: speaker notes beside the slides */
+    int transparent;         /* PNG: alpha background */
+    int compression;         /* PNG: zlib level, -1: default */
 } dk_deck_info;
 
 /* One laid-out slide, valid during the slide() call only. */
@@ -37,6 +43,7 @@ typedef struct {
     const dk_node *dom;      /* the <html> element */
     const dk_box *body;      /* laid out */
     const char *title;       /* first heading's text, or NULL */
+    const char *notes;       /* speaker notes (<aside class="notes">), or NULL */
 } dk_slide_out;
 
 typedef struct dk_writer dk_writer;
@@ -51,6 +58,7 @@ dk_status dk_writer_pdf_new(dk_writer **out);
 dk_status dk_writer_png_new(dk_writer **out);
 dk_status dk_writer_layout_new(dk_writer **out);
 dk_status dk_writer_html_new(dk_writer **out);
+dk_status dk_writer_svg_new(dk_writer **out);
 
 /* The per-slide file name DIR/<stem>.NNN.<ext> (or FILE.NNN.<ext> for -o FILE.<ext>), malloc'd. */
 char *dk_slide_file(const dk_deck_info *d, int index, const char *ext);

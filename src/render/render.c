@@ -35,6 +35,59 @@ void dk_options_init(dk_options *o) {
     o->scale = 1;
     o->fix_text = 1;
     o->source_date_epoch = -1;
+    o->compression = -1;
+}
+
+int dk_size_parse(const char *s, double *css_w, double *css_h, double *scale) {
+    static const struct {
+        const char *name;
+        double w, h; /* pixels */
+    } presets[] = {{"16:9", 1920, 1080}, {"4:3", 1440, 1080}, {"square", 1080, 1080},
+                   {"portrait", 1080, 1350}, {"og", 1200, 630}};
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        if (strcmp(s, presets[i].name) != 0) continue;
+        double k = DK_MIN(presets[i].w, presets[i].h) / 720;
+        *css_w = presets[i].w / k;
+        *css_h = presets[i].h / k;
+        *scale = k;
+        return 1;
+    }
+    char *end;
+    double w = strtod(s, &end), h;
+    if (end == s || (*end != 'x' && *end != 'X')) return 0;
+    const char *hs = end + 1;
+    h = strtod(hs, &end);
+    if (end == hs || *end || !(w >= 16 && w <= 16384 && h >= 16 && h <= 16384)) return 0;
+    *css_w = w;
+    *css_h = h;
+    return 1;
+}
+
+int dk_pages_parse(const char *s, int n, unsigned char *sel) {
+    memset(sel, 0, (size_t)n);
+    const char *p = s;
+    if (!*p) return 0;
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 1) return 0;
+        p = end;
+        if (*p == '-') {
+            p++;
+            if (*p == ',' || *p == 0) b = n;
+            else {
+                b = strtol(p, &end, 10);
+                if (end == p || b < a) return 0;
+                p = end;
+            }
+        } else {
+            b = a;
+        }
+        for (long i = a; i <= b && i <= n; i++) sel[i - 1] = 1;
+        if (*p == ',') p++;
+        else if (*p) return 0;
+    }
+    return 1;
 }
 
 /* Everything that lives as long as the deck. */
@@ -119,6 +172,42 @@ static char *slide_title(const dk_node *root) {
     node_text(best, &b);
     while (b.n && b.p[b.n - 1] == ' ') b.p[--b.n] = 0;
     if (!b.n) {
+        dk_buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static int has_class(const dk_node *n, const char *cls) {
+    const char *v = dk_node_attr(n, "class");
+    size_t m = strlen(cls);
+    for (const char *p = v; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+        size_t k = strcspn(p, " \t\n");
+        if (k == m && strncmp(p, cls, m) == 0) return 1;
+        p += k;
+    }
+    return 0;
+}
+
+static void collect_notes(const dk_node *n, dk_buf *out) {
+    for (const dk_node *k = n->first; k; k = k->next) {
+        if (k->type != DK_NODE_ELEMENT) continue;
+        if (has_class(k, "notes")) {
+            if (out->n) dk_buf_addc(out, '\n');
+            node_text(k, out);
+        } else {
+            collect_notes(k, out);
+        }
+    }
+}
+
+/* The slide's speaker notes (elements of class "notes"), as plain text (malloc'd), or NULL. */
+static char *slide_notes(const dk_node *root) {
+    dk_buf b = {0};
+    collect_notes(root, &b);
+    while (b.n && b.p[b.n - 1] == ' ') b.p[--b.n] = 0;
+    if (!b.n || b.oom) {
         dk_buf_free(&b);
         return NULL;
     }
@@ -214,6 +303,7 @@ static dk_status make_writer(dk_format f, dk_writer **out) {
     case DK_FMT_PNG: return dk_writer_png_new(out);
     case DK_FMT_LAYOUT: return dk_writer_layout_new(out);
     case DK_FMT_HTML: return dk_writer_html_new(out);
+    case DK_FMT_SVG: return dk_writer_svg_new(out);
     }
     return DK_EUSAGE;
 }
@@ -224,7 +314,7 @@ static dk_status make_out_dir(deck_job *j) {
     const char *out = o->output;
     if (strcmp(out, "-") == 0) return DK_OK;
     size_t ol = strlen(out);
-    int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML;
+    int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML || o->format == DK_FMT_SVG;
     int folder = per_slide && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
     char *copy = strdup(out);
     if (!copy) return DK_ENOMEM;
@@ -241,30 +331,48 @@ static dk_status make_out_dir(deck_job *j) {
 static dk_status render_deck(deck_job *j) {
     const dk_options *o = j->o;
     dk_writer *w = NULL;
+    unsigned char *sel = NULL;
     dk_status st = setup(j);
     if (st == DK_OK) st = make_out_dir(j);
     if (st == DK_OK) st = make_writer(o->format, &w);
     if (st) goto done;
+    sel = malloc((size_t)j->deck.nslides + 1);
+    if (!sel) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    memset(sel, 1, (size_t)j->deck.nslides + 1);
+    if (o->pages && !dk_pages_parse(o->pages, j->deck.nslides, sel)) {
+        dk_diag_error(&j->ctx, DK_NOPOS, "--pages '%s': want slide numbers like 2-4,6", o->pages);
+        st = DK_EUSAGE;
+        goto done;
+    }
+    int nsel = 0;
+    for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
     dk_deck_info info = {
         .ctx = &j->ctx, .deck = &j->deck, .output = o->output, .stem = j->stem,
         .deck_dir = j->deck_dir, .data_dir = dk_data_dir(), .theme_css = j->theme_css.p,
         .width = j->w, .height = j->h, .scale = o->scale,
         .source_date_epoch = o->source_date_epoch, .nslides = j->deck.nslides,
+        .nselected = nsel, .handout = o->handout, .paper_letter = o->paper_letter,
+        .notes = o->notes, .transparent = o->transparent, .compression = o->compression,
     };
     st = w->begin(w, &info);
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];
         slide_out so = {0};
+        if (!sel[i]) continue;
         st = build_slide(j, s, &so);
         if (st == DK_OK) {
             double bottom = bottom_of(so.body);
             if (bottom > j->h + 0.5)
                 dk_diag_warn(&j->ctx, s->start, "slide %d: content overflows the slide by %.0f px",
                              s->index, bottom - j->h);
-            char *title = slide_title(so.dom);
-            dk_slide_out out = {s->index, s->start, so.dom, so.body, title};
+            char *title = slide_title(so.dom), *notes = slide_notes(so.dom);
+            dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes};
             st = w->slide(w, &info, &out);
             free(title);
+            free(notes);
         }
         dk_arena_free(so.a);
     }
@@ -272,6 +380,7 @@ static dk_status render_deck(deck_job *j) {
     if (st == DK_OK) st = st2;
 done:
     if (w) w->destroy(w);
+    free(sel);
     return st;
 }
 

@@ -1,0 +1,69 @@
+/*
+ * The SVG writer: one file per slide, <deck>.NNN.svg, at the slide's CSS
+ * size. cairo keeps text as glyph outlines (cairo 1.16 has no text-as-text
+ * SVG output), links are not kept.
+ */
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../canvas/canvas.h"
+#include "../paint/paint.h"
+#include "writer.h"
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int n) {
+    dk_buf *b = closure;
+    dk_buf_add(b, data, n);
+    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+static dk_status svg_begin(dk_writer *w, const dk_deck_info *d) {
+    (void)w;
+    (void)d;
+    return DK_OK;
+}
+
+static dk_status svg_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
+    (void)w;
+    dk_buf svg = {0};
+    cairo_surface_t *surf = cairo_svg_surface_create_for_stream(to_buf, &svg, d->width, d->height);
+    cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
+    cairo_t *cr = cairo_create(surf);
+    dk_canvas *c;
+    dk_status st = dk_canvas_cairo_new(cr, 0, &c);
+    if (st == DK_OK) {
+        dk_paint(c, s->body, d->width, d->height);
+        dk_canvas_free(c);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    if (st == DK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
+        st = svg.oom ? DK_ENOMEM : DK_EIO;
+    cairo_surface_destroy(surf);
+    char *file = st == DK_OK ? dk_slide_file(d, s->index, "svg") : NULL;
+    if (st == DK_OK && !file) st = DK_ENOMEM;
+    if (st == DK_OK && (st = dk_file_write_atomic(file, svg.p, svg.n)))
+        dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
+    free(file);
+    dk_buf_free(&svg);
+    return st;
+}
+
+static dk_status svg_end(dk_writer *w, const dk_deck_info *d, int ok) {
+    (void)w;
+    (void)d;
+    (void)ok;
+    return DK_OK;
+}
+
+static void svg_destroy(dk_writer *w) { free(w); }
+
+dk_status dk_writer_svg_new(dk_writer **out) {
+    dk_writer *w = calloc(1, sizeof *w);
+    *out = w;
+    if (!w) return DK_ENOMEM;
+    *w = (dk_writer){svg_begin, svg_slide, svg_end, svg_destroy};
+    return DK_OK;
+}
