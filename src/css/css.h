@@ -170,6 +170,7 @@ extern const char dk_css_ua_sheet[];
 /* What @media queries and vw/vh see. */
 typedef struct {
     double width, height; /* slide size in CSS px */
+    double text_scale;    /* fit: absolute font sizes and line heights times this (0 means 1) */
 } dk_media;
 
 /*

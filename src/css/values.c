@@ -1261,6 +1261,11 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
 static const dk_style *initial_style(void);
 
 /* px of a length in unit u; em is the font size em/ex/ch refer to. */
+/* The fit factor for text (dk_media.text_scale; 0 means 1). */
+static float text_scale(const css_compute *cx) {
+    return cx->media && cx->media->text_scale > 0 ? (float)cx->media->text_scale : 1.0f;
+}
+
 static float to_px(const css_compute *cx, float v, int u, float em) {
     switch (u) {
     case U_EM: return v * em;
@@ -1337,6 +1342,11 @@ static void apply(css_compute *cx, int p, const sval *v) {
         } else {
             s->font_size = to_px(cx, v->v, v->unit, par->font_size);
         }
+        /* fit: scale sizes that do not follow the parent's (which is scaled already) */
+        if ((v->kind == SV_KW && v->i != FS_LARGER && v->i != FS_SMALLER) ||
+            (v->kind != SV_KW && v->unit != U_PCT && v->unit != U_EM && v->unit != U_EX &&
+             v->unit != U_CH && v->unit != U_REM))
+            s->font_size *= text_scale(cx);
         break;
     case P_COLOR: s->color = v->kind == SV_CURRENT ? par->color : v->c; break;
     case P_DISPLAY: s->display = (unsigned char)v->i; break;
@@ -1398,6 +1408,8 @@ static void apply(css_compute *cx, int p, const sval *v) {
             s->line_height = s->font_size * v->v / 100;
         } else {
             s->line_height = to_px(cx, v->v, v->unit, s->font_size);
+            if (v->unit != U_EM && v->unit != U_EX && v->unit != U_CH && v->unit != U_REM)
+                s->line_height *= text_scale(cx);
         }
         break;
     case P_TEXT_ALIGN: s->text_align = (unsigned char)v->i; break;
@@ -1507,6 +1519,9 @@ void dk_css_compute_style(css_compute *cx) {
         else apply(cx, p, v);
     }
     /* fix-ups: what depends on more than one property */
+    if (cx->is_root && (!cx->win[P_FONT_SIZE] || cx->win[P_FONT_SIZE]->kind == SV_INITIAL ||
+                        cx->win[P_FONT_SIZE]->kind == SV_UNSET || cx->win[P_FONT_SIZE]->kind == SV_INHERIT))
+        s->font_size *= text_scale(cx); /* the initial 16px of the root, for fit */
     if (s->line_height_factor > 0) s->line_height = s->line_height_factor * s->font_size;
     for (int k = 0; k < 4; k++) {
         const sval *bc = cx->win[P_BORDER_TOP_COLOR + k];

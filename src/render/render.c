@@ -112,6 +112,7 @@ typedef struct {
     dk_arena *a;
     dk_node *dom;
     dk_box *body;
+    double text_scale; /* fit: 1, or how far the text was shrunk */
 } slide_out;
 
 /* ---- small helpers -------------------------------------------------------------------- */
@@ -273,6 +274,28 @@ static dk_status setup(deck_job *j) {
 
 /* ---- one slide --------------------------------------------------------------------- */
 
+static double bottom_of(const dk_box *b) {
+    double y = b->y + b->h;
+    for (const dk_box *k = b->first; k; k = k->next) y = DK_MAX(y, bottom_of(k));
+    return y;
+}
+
+/* Does anything stick out of its box or off the bottom of the slide? */
+static int overflows(const dk_box *b, double height) {
+    if (b->overflowed || b->y + b->h > height + 0.5) return 1;
+    for (const dk_box *k = b->first; k; k = k->next)
+        if (overflows(k, height)) return 1;
+    return 0;
+}
+
+enum { FIT_STEPS = 8 };        /* 100%, 95%, ... down to the floor */
+#define FIT_FLOOR 0.6          /* the smallest text scale fit tries */
+
+/*
+ * Build and lay out one slide. If its content does not fit, it is laid out
+ * again with smaller text in steps of 5% (as Marp's auto-scaling does) down
+ * to 60%; what still does not fit is drawn as far as it fits and reported.
+ */
 static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     dk_status st;
     dk_html html;
@@ -280,19 +303,29 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     if (!out->a) return DK_ENOMEM;
     if ((st = dk_md_render(&j->ctx, out->a, j->src, s, &html))) return st;
     if ((st = dk_dom_parse(&j->ctx, out->a, &html, j->o->fix_text, &out->dom))) return st;
-    dk_media media = {j->w, j->h};
     const dk_sheet *sheets[2] = {j->sheets[0], j->sheets[1]};
-    if ((st = dk_css_cascade(&j->ctx, out->a, sheets, 2, &media, out->dom))) return st;
-    if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) return st;
     dk_viewport vp = {j->w, j->h};
-    if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) return st;
+    double scale = 1;
+    for (int step = 0;; step++) {
+        dk_media media = {j->w, j->h, scale};
+        if ((st = dk_css_cascade(&j->ctx, out->a, sheets, 2, &media, out->dom))) return st;
+        if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) return st;
+        if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) return st;
+        if (!overflows(out->body, j->h)) break;
+        if (scale <= FIT_FLOOR + 1e-9 || step == FIT_STEPS) {
+            dk_diag_warn(&j->ctx, s->start,
+                         "slide %d: content does not fit even with text at %.0f%% "
+                         "(%.0f px too tall); what does not fit is cut off",
+                         s->index, scale * 100, DK_MAX(bottom_of(out->body) - j->h, 0));
+            break;
+        }
+        scale = DK_MAX(FIT_FLOOR, scale - 0.05);
+    }
+    out->text_scale = scale;
+    if (scale < 1 && j->ctx.verbose)
+        dk_diag(&j->ctx, DK_DIAG_NOTE, s->start, "slide %d: text shrunk to %.0f%% to fit",
+                s->index, scale * 100);
     return DK_OK;
-}
-
-static double bottom_of(const dk_box *b) {
-    double y = b->y + b->h;
-    for (const dk_box *k = b->first; k; k = k->next) y = DK_MAX(y, bottom_of(k));
-    return y;
 }
 
 /* ---- the deck ------------------------------------------------------------------------ */
@@ -364,10 +397,6 @@ static dk_status render_deck(deck_job *j) {
         if (!sel[i]) continue;
         st = build_slide(j, s, &so);
         if (st == DK_OK) {
-            double bottom = bottom_of(so.body);
-            if (bottom > j->h + 0.5)
-                dk_diag_warn(&j->ctx, s->start, "slide %d: content overflows the slide by %.0f px",
-                             s->index, bottom - j->h);
             char *title = slide_title(so.dom), *notes = slide_notes(so.dom);
             dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes};
             st = w->slide(w, &info, &out);

@@ -81,7 +81,7 @@ static dk_status run(dk_node *root, const char *theme, double w, double h) {
             return DK_ENOMEM;
         sheets[n++] = th;
     }
-    dk_media m = {w, h};
+    dk_media m = {w, h, 1};
     dk_status st = dk_css_cascade(&CTX, A, sheets, n, &m, root);
     /* theme sheets live as long as the deck: styles may point into them */
     if (th && NTHEMES < 64) THEMES[NTHEMES++] = th;
