@@ -11,8 +11,10 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libharfbuzz-dev
-libfontconfig-dev libpng-dev libmd4c-dev libgumbo-dev libqpdf-dev fonts-noto-color-emoji
-poppler-utils qpdf"
+libfontconfig-dev libpng-dev libmd4c-dev libgumbo-dev libqpdf-dev libhyphen-dev
+fonts-noto-color-emoji fonts-noto-core fonts-noto-cjk hyphen-en-us hyphen-en-gb hyphen-de
+hyphen-fr hyphen-es hyphen-it hyphen-nl hyphen-pt-pt hyphen-ru poppler-utils qpdf
+libjpeg62-turbo-dev librsvg2-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader mupdf-tools"
 if [ "${1:-}" = --oracle ]; then
     PACKAGES="$PACKAGES chromium"
     command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
@@ -22,12 +24,13 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
     cat >&2 <<'MSG'
 install-deps.sh: this is not a Debian or Ubuntu system; install these yourself:
   macOS (Homebrew): brew install cmake pkg-config cairo pango harfbuzz fontconfig libpng \
-                      md4c gumbo-parser qpdf poppler
-                    brew install --cask font-noto-color-emoji
+                      md4c gumbo-parser qpdf poppler hyphen
+                    brew install --cask font-noto-color-emoji font-noto-sans-cjk
   Fedora (dnf):     dnf install gcc make cmake pkgconf-pkg-config cairo-devel pango-devel \
                       harfbuzz-devel fontconfig-devel libpng-devel md4c-devel \
-                      gumbo-parser-devel qpdf-devel qpdf poppler-utils \
-                      google-noto-color-emoji-fonts
+                      gumbo-parser-devel qpdf-devel qpdf poppler-utils hyphen-devel \
+                      hyphen-en hyphen-de hyphen-fr google-noto-color-emoji-fonts \
+                      google-noto-sans-fonts google-noto-sans-cjk-fonts
 MSG
     exit 1
 fi
@@ -50,6 +53,14 @@ else
 fi
 
 echo "install-deps.sh: installing$missing"
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# apt and dpkg talk a lot even with -qq: keep their output, show it only on failure
+log=$(mktemp "${TMPDIR:-/tmp}/install-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086 # $missing is a list of words
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+if ! { $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        $missing; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "install-deps.sh: apt-get failed" >&2
+    exit 1
+fi

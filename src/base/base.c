@@ -205,19 +205,87 @@ void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col) {
     *col = c;
 }
 
-static void vdiag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, va_list ap) {
+/* Message fragments -> codes, first match wins. The wording lives in the stages. */
+static const struct {
+    dk_diag_level lv; /* DK_DIAG_NOTE here matches any level */
+    const char *has, *code;
+} code_table[] = {
+    {DK_DIAG_WARN, "repaired mojibake", "mojibake"},
+    {DK_DIAG_WARN, "remote images are not fetched", "image-remote"},
+    {DK_DIAG_WARN, "outside the deck's project folder", "image-outside"},
+    {DK_DIAG_WARN, "not a PNG image", "image-format"},
+    {DK_DIAG_WARN, "image dimensions are too large", "image-too-large"},
+    {DK_DIAG_WARN, "<img> without a src", "image-no-src"},
+    {DK_DIAG_WARN, "image '", "image-missing"},
+    {DK_DIAG_WARN, "content does not fit", "overflow"},
+    {DK_DIAG_WARN, "bad slide size", "front-matter-size"},
+    {DK_DIAG_WARN, "theme '", "theme-missing"},
+    {DK_DIAG_NOTE, "glyph", "missing-glyph"},
+    {DK_DIAG_WARN, "unknown property", "css-unknown-property"},
+    {DK_DIAG_WARN, "invalid value", "css-invalid-value"},
+    {DK_DIAG_WARN, "empty value", "css-invalid-value"},
+    {DK_DIAG_WARN, "invalid selector", "css-invalid-selector"},
+    {DK_DIAG_WARN, "media", "css-media"},
+    {DK_DIAG_WARN, "at-rule", "css-unsupported-at-rule"},
+    {DK_DIAG_WARN, "expected ':'", "css-syntax"},
+    {DK_DIAG_WARN, "nested rule", "css-syntax"},
+    {DK_DIAG_WARN, "without a {} block", "css-syntax"},
+    {DK_DIAG_ERROR, "cannot read deck", "input-unreadable"},
+    {DK_DIAG_ERROR, "cannot read theme", "theme-unreadable"},
+    {DK_DIAG_ERROR, "no fonts found", "fonts-missing"},
+    {DK_DIAG_ERROR, "cannot create folder", "output-unwritable"},
+    {DK_DIAG_ERROR, "cannot write", "output-unwritable"},
+    {DK_DIAG_ERROR, "PDF", "output-unwritable"},
+    {DK_DIAG_ERROR, "out of memory", "out-of-memory"},
+    {DK_DIAG_ERROR, "--pages", "usage"},
+};
+
+const char *dk_diag_code_of(dk_diag_level lv, const char *msg) {
+    static const char *const plain[] = {"note", "warning", "error"};
+    for (size_t i = 0; i < sizeof code_table / sizeof *code_table; i++) {
+        if (code_table[i].lv != DK_DIAG_NOTE && code_table[i].lv != lv) continue;
+        if (strstr(msg, code_table[i].has)) return code_table[i].code;
+    }
+    return plain[lv];
+}
+
+/*
+ * A CSS sheet that is not the deck (the theme) reports positions inside the
+ * message, "theme.css:3:4: text" (css/parse.c): split them off so the record
+ * names the sheet's file. Returns the message after the prefix, or NULL.
+ */
+static const char *split_pos(const char *msg, char **file, int *line, int *col) {
+    for (const char *p = strchr(msg, ':'); p; p = strchr(p + 1, ':')) {
+        const char *q = p + 1;
+        char *e1, *e2;
+        long l = strtol(q, &e1, 10);
+        if (e1 == q || *e1 != ':' || l <= 0) continue;
+        long c = strtol(e1 + 1, &e2, 10);
+        if (e2 == e1 + 1 || e2[0] != ':' || e2[1] != ' ' || c <= 0) continue;
+        *file = strndup(msg, (size_t)(p - msg));
+        if (!*file) return NULL;
+        *line = (int)l;
+        *col = (int)c;
+        return e2 + 2;
+    }
+    return NULL;
+}
+
+static void vdiag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *code, const char *fmt,
+                  va_list ap) {
     static const char *const names[] = {"note", "warning", "error"};
     if (lv == DK_DIAG_WARN) ctx->nwarn++;
     if (lv == DK_DIAG_ERROR) ctx->nerr++;
     dk_buf line = {0};
     const char *file = ctx->file ? ctx->file : "<deck>";
+    int l = 0, c = 0;
     if (off != DK_NOPOS && ctx->src) {
-        int l, c;
         dk_src_linecol(ctx, off, &l, &c);
         dk_buf_printf(&line, "%s:%d:%d: %s: ", file, l, c, names[lv]);
     } else {
         dk_buf_printf(&line, "%s: %s: ", file, names[lv]);
     }
+    size_t msg_at = line.n;
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
@@ -232,28 +300,56 @@ static void vdiag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, va
     }
     dk_buf_addc(&line, '\n');
     if (ctx->log) dk_buf_add(ctx->log, line.p, line.n);
-    if (!ctx->quiet || lv == DK_DIAG_ERROR) fputs(line.p, ctx->err ? ctx->err : stderr);
+    if (ctx->on_diag && !line.oom) {
+        char *sheet = NULL;
+        const char *msg = line.p + msg_at;
+        if (off == DK_NOPOS) {
+            const char *rest = split_pos(msg, &sheet, &l, &c);
+            if (rest) msg = rest;
+        }
+        line.p[line.n - 1] = 0; /* the record's text has no newline */
+        dk_diag_rec r = {lv, sheet ? sheet : file, l, c, ctx->slide,
+                         code ? code : dk_diag_code_of(lv, msg), msg, line.p};
+        ctx->on_diag(ctx->diag_ud, &r);
+        free(sheet);
+    } else if (!ctx->quiet || lv == DK_DIAG_ERROR) {
+        fputs(line.p ? line.p : "deckle: out of memory\n", ctx->err ? ctx->err : stderr);
+    }
     dk_buf_free(&line);
 }
 
 void dk_diag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vdiag(ctx, lv, off, fmt, ap);
+    vdiag(ctx, lv, off, NULL, fmt, ap);
     va_end(ap);
 }
 
 void dk_diag_warn(dk_ctx *ctx, size_t off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vdiag(ctx, DK_DIAG_WARN, off, fmt, ap);
+    vdiag(ctx, DK_DIAG_WARN, off, NULL, fmt, ap);
     va_end(ap);
 }
 
 void dk_diag_error(dk_ctx *ctx, size_t off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vdiag(ctx, DK_DIAG_ERROR, off, fmt, ap);
+    vdiag(ctx, DK_DIAG_ERROR, off, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void dk_diag_warn_code(dk_ctx *ctx, size_t off, const char *code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DK_DIAG_WARN, off, code, fmt, ap);
+    va_end(ap);
+}
+
+void dk_diag_error_code(dk_ctx *ctx, size_t off, const char *code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DK_DIAG_ERROR, off, code, fmt, ap);
     va_end(ap);
 }
 

@@ -79,6 +79,26 @@ void dk_buf_free(dk_buf *b);
 typedef enum { DK_DIAG_NOTE, DK_DIAG_WARN, DK_DIAG_ERROR } dk_diag_level;
 
 /*
+ * One diagnostic in machine-readable form, handed to ctx->on_diag. Every
+ * pointer is borrowed for the duration of the call. `file`, `line` and
+ * `col` say where the problem is (a theme's CSS names the theme file);
+ * line and col are 0 when no position is known. `code` is a short stable
+ * name ("image-missing", "css-unknown-property", ...): the one given to
+ * dk_diag_warn_code, else derived from the message by dk_diag_code_of.
+ */
+typedef struct {
+    dk_diag_level level;
+    const char *file;
+    int line, col;
+    int slide;           /* 1-based slide being rendered, 0: the deck as a whole */
+    const char *code;
+    const char *message; /* without the "file:line:col: warning: " prefix */
+    const char *text;    /* the whole line as printed, without the newline */
+} dk_diag_rec;
+
+typedef void (*dk_diag_fn)(void *ud, const dk_diag_rec *d);
+
+/*
  * The per-render context: where diagnostics go and the source they point
  * into. No global state: two contexts never notice each other.
  */
@@ -92,6 +112,9 @@ typedef struct dk_ctx {
     FILE *err;         /* diagnostics stream; NULL means stderr */
     dk_buf *log;       /* if set, every diagnostic line is appended here too */
     unsigned once;     /* bits for once-per-deck warnings (DK_ONCE_*) */
+    int slide;         /* the slide being rendered (1-based), 0: none; for dk_diag_rec */
+    dk_diag_fn on_diag; /* if set, gets every diagnostic and nothing is printed on `err` */
+    void *diag_ud;
 } dk_ctx;
 
 enum { DK_ONCE_MOJIBAKE = 1u << 0, DK_ONCE_UNSUPPORTED = 1u << 1 };
@@ -105,6 +128,18 @@ void dk_diag_warn(dk_ctx *ctx, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void dk_diag_error(dk_ctx *ctx, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning with an explicit code for machine-readable reports (see dk_diag_rec). */
+void dk_diag_warn_code(dk_ctx *ctx, size_t off, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An error with an explicit code. */
+void dk_diag_error_code(dk_ctx *ctx, size_t off, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/*
+ * The code of a diagnostic that was given none, derived from its message:
+ * the one place that knows the wording of every stage's warnings. Returns
+ * "warning", "error" or "note" for a message it does not recognise.
+ */
+const char *dk_diag_code_of(dk_diag_level lv, const char *msg);
 
 /* 1-based line and column (in bytes) of a deck offset. */
 void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col);

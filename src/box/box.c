@@ -9,12 +9,19 @@
  * space at the start of a paragraph or after another space is dropped, so
  * text/ receives exactly the characters a browser would lay out.
  *
- * Not supported yet: tables are laid out as blocks, ::before/::after,
- * floats and positioning.
+ * List items get their marker text here (counters, CSS Lists §3 with the
+ * counter styles slides use); layout places it, paint draws it. Tables
+ * become a DK_BOX_TABLE whose row groups, rows and cells are BLOCK boxes
+ * (layout/ reads their display); a task-list checkbox is a replaced box.
+ *
+ * Not supported yet: ::before/::after, anonymous table objects around
+ * misplaced table parts (gumbo's tree building already repairs HTML
+ * tables), floats and positioning.
  */
 #include "box.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -61,7 +68,18 @@ static int is_block_level(const dk_style *s) {
     }
 }
 
-static int is_replaced(const dk_node *n) { return dk_node_is(n, "img") || dk_node_is(n, "svg"); }
+/* <input type=checkbox|radio>: 0 when `n` is not one, else dk_box.checkbox. */
+static int checkbox_kind(const dk_node *n) {
+    if (!dk_node_is(n, "input")) return 0;
+    const char *type = dk_node_attr(n, "type");
+    if (!type || (g_ascii_strcasecmp(type, "checkbox") && g_ascii_strcasecmp(type, "radio"))) return 0;
+    int on = dk_node_attr_find(n, "checked") != NULL;
+    return (on ? 2 : 1) + (g_ascii_strcasecmp(type, "radio") ? 0 : 2);
+}
+
+static int is_replaced(const dk_node *n) {
+    return dk_node_is(n, "img") || dk_node_is(n, "svg") || checkbox_kind(n);
+}
 
 static dk_box_kind container_kind(const dk_style *s) {
     switch (s->display) {
@@ -69,6 +87,7 @@ static dk_box_kind container_kind(const dk_style *s) {
     case DK_DISPLAY_INLINE_GRID: return DK_BOX_GRID;
     case DK_DISPLAY_FLEX:
     case DK_DISPLAY_INLINE_FLEX: return DK_BOX_FLEX;
+    case DK_DISPLAY_TABLE: return DK_BOX_TABLE;
     default: return DK_BOX_BLOCK;
     }
 }
@@ -154,10 +173,105 @@ static void add_atomic(collector *c, dk_box *box, const char *href) {
 }
 
 static dk_status build_children(builder *b, dk_box *box, const dk_node *n);
+
+/* Roman numerals for 1..3999 (CSS Counter Styles §6.1; outside the range: decimal). */
+static void roman(dk_buf *out, long v, int upper) {
+    static const struct {
+        int v;
+        const char *s;
+    } t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+             {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"}, {1, "i"}};
+    if (v < 1 || v > 3999) {
+        dk_buf_printf(out, "%ld", v);
+        return;
+    }
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        for (; v >= t[i].v; v -= t[i].v)
+            for (const char *p = t[i].s; *p; p++) dk_buf_addc(out, upper ? (char)(*p - 32) : *p);
+}
+
+/* a, b, ..., z, aa, ab, ... (alphabetic system; below 1: decimal). */
+static void alpha(dk_buf *out, long v, int upper) {
+    char tmp[32];
+    int n = 0;
+    if (v < 1) {
+        dk_buf_printf(out, "%ld", v);
+        return;
+    }
+    for (; v > 0 && n < (int)sizeof tmp; v = (v - 1) / 26) tmp[n++] = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
+    while (n) dk_buf_addc(out, tmp[--n]);
+}
+
+/*
+ * The ordinal of list item `n` (CSS Lists §4.4 for the list-item counter,
+ * as HTML sets it up): <ol start>, <li value>, <ol reversed>.
+ */
+static long list_ordinal(const dk_node *n) {
+    const dk_node *list = n->parent;
+    int reversed = list && dk_node_is(list, "ol") && dk_node_attr_find(list, "reversed");
+    long count = 0;
+    if (reversed)
+        for (const dk_node *k = list->first; k; k = k->next)
+            count += k->type == DK_NODE_ELEMENT && k->style && k->style->display == DK_DISPLAY_LIST_ITEM;
+    const char *start = list && dk_node_is(list, "ol") ? dk_node_attr(list, "start") : NULL;
+    long v = start && *start ? strtol(start, NULL, 10) : (reversed ? count : 1);
+    v += reversed ? 1 : -1;
+    for (const dk_node *k = list ? list->first : n; k; k = k->next) {
+        if (k->type != DK_NODE_ELEMENT || !k->style || k->style->display != DK_DISPLAY_LIST_ITEM)
+            continue;
+        const char *val = dk_node_attr(k, "value");
+        v = val && *val ? strtol(val, NULL, 10) : v + (reversed ? -1 : 1);
+        if (k == n) break;
+    }
+    return v;
+}
+
+/* The marker string of list item `n` (with its suffix), from the arena; NULL for none. */
+static const char *marker_text(builder *b, const dk_node *n) {
+    const dk_style *s = n->style;
+    dk_buf t = {0};
+    switch (s->list_style) {
+    case DK_LIST_NONE: return NULL;
+    case DK_LIST_DISC: dk_buf_adds(&t, "\xE2\x80\xA2 "); break;   /* • */
+    case DK_LIST_CIRCLE: dk_buf_adds(&t, "\xE2\x97\xA6 "); break; /* ◦ */
+    case DK_LIST_SQUARE: dk_buf_adds(&t, "\xE2\x96\xAA "); break; /* ▪ */
+    case DK_LIST_LOWER_ALPHA: case DK_LIST_UPPER_ALPHA:
+        alpha(&t, list_ordinal(n), s->list_style == DK_LIST_UPPER_ALPHA);
+        dk_buf_adds(&t, ". ");
+        break;
+    case DK_LIST_LOWER_ROMAN: case DK_LIST_UPPER_ROMAN:
+        roman(&t, list_ordinal(n), s->list_style == DK_LIST_UPPER_ROMAN);
+        dk_buf_adds(&t, ". ");
+        break;
+    default: dk_buf_printf(&t, "%ld. ", list_ordinal(n)); break;
+    }
+    const char *r = t.oom ? NULL : dk_arena_strndup(b->a, t.p, t.n);
+    dk_buf_free(&t);
+    return r;
+}
+
+/*
+ * Extras of an element's box: a list item's marker, a background image
+ * (loaded through the image cache like <img>). 0 on OOM.
+ */
+static int decorate(builder *b, dk_box *x) {
+    const dk_style *s = x->style;
+    if (s->display == DK_DISPLAY_LIST_ITEM && s->list_style != DK_LIST_NONE) {
+        x->marker = marker_text(b, x->node);
+        if (!x->marker) return 0;
+    }
+    if (s->background_image && *s->background_image && b->images) {
+        x->bg_image = dk_images_get(b->ctx, b->images, s->background_image, x->node->src);
+        if (!x->bg_image) return 0;
+    }
+    return 1;
+}
+
 static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk_node *n,
                               const char *href);
 
 static dk_status make_image(builder *b, dk_box *img) {
+    if ((img->checkbox = checkbox_kind(img->node))) return DK_OK;
     const dk_attr *src = dk_node_attr_find(img->node, "src");
     img->alt = dk_node_attr(img->node, "alt");
     if (src && src->value[0]) {
@@ -202,7 +316,7 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
     if (s->display != DK_DISPLAY_INLINE && s->display != DK_DISPLAY_CONTENTS) {
         /* inline-block, inline-grid, inline-flex: an atomic box with its own content */
         dk_box *ib = new_box(b, container_kind(s), n, s, parent);
-        if (!ib) return DK_ENOMEM;
+        if (!ib || !decorate(b, ib)) return DK_ENOMEM;
         ib->atomic_inline = 1;
         dk_status st = build_children(b, ib, n);
         if (st) return st;
@@ -246,6 +360,15 @@ static dk_status finish_para(builder *b, dk_box *box, collector *c) {
         dk_run *r = &c->runs[c->nruns - 1];
         r->end--;
         if (r->end == r->start && !r->atomic) c->nruns--;
+    }
+    /* a line feed ending the paragraph (pre text, a final <br>) opens no empty line */
+    if (c->text.n > 1 && c->text.p[c->text.n - 1] == '\n' && c->nruns) {
+        dk_run *r = &c->runs[c->nruns - 1];
+        if (!r->atomic && r->end == c->text.n) {
+            c->text.n--;
+            r->end--;
+            if (r->end == r->start) c->nruns--;
+        }
     }
     if (c->text.n == 0 && !p->first) {
         /* nothing to lay out: unlink the anonymous box */
@@ -302,9 +425,14 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
                 continue;
             }
             dk_box *kid = new_box(b, container_kind(s), k, s, box);
-            if (!kid) {
+            if (!kid || !decorate(b, kid)) {
                 st = DK_ENOMEM;
                 goto done;
+            }
+            if (s->display == DK_DISPLAY_TABLE_CELL) {
+                const char *span = dk_node_attr(k, "colspan");
+                long v = span && *span ? strtol(span, NULL, 10) : 1;
+                kid->colspan = v < 1 ? 1 : v > 1000 ? 1000 : (int)v;
             }
             if ((st = build_children(b, kid, k))) goto done;
             continue;
@@ -335,7 +463,7 @@ dk_status dk_box_build(dk_ctx *ctx, dk_arena *a, dk_images *images, const dk_nod
     const dk_node *body = dk_node_is(root, "body") ? root : dk_node_find((dk_node *)root, "body");
     if (!body || !body->style) return DK_EINPUT;
     dk_box *box = new_box(&b, container_kind(body->style), body, body->style, NULL);
-    if (!box) return DK_ENOMEM;
+    if (!box || !decorate(&b, box)) return DK_ENOMEM;
     dk_status st = build_children(&b, box, body);
     if (st) return st;
 #ifndef NDEBUG
@@ -362,10 +490,13 @@ void dk_box_check(const dk_box *root) {
 }
 
 static void dump(const dk_box *b, int depth, dk_buf *out) {
-    static const char *const kinds[] = {"block", "grid", "flex", "image", "para", "inline"};
+    static const char *const kinds[] = {"block", "grid", "flex", "image", "para", "inline", "table"};
     dk_buf_printf(out, "%*s%s", depth * 2, "", kinds[b->kind]);
     if (b->node) dk_buf_printf(out, " <%s>", b->node->tag);
     if (b->atomic_inline) dk_buf_adds(out, " atomic");
+    if (b->marker) dk_buf_printf(out, " marker=\"%s\"", b->marker);
+    if (b->colspan > 1) dk_buf_printf(out, " colspan=%d", b->colspan);
+    if (b->checkbox) dk_buf_printf(out, " checkbox=%d", b->checkbox);
     if (b->kind == DK_BOX_PARA) {
         dk_buf_adds(out, " \"");
         for (size_t i = 0; i < b->para.len; i++) {

@@ -32,6 +32,7 @@ typedef enum {
     DK_BOX_IMAGE,   /* replaced element (block-level or, inside a PARA, atomic inline) */
     DK_BOX_PARA,    /* anonymous: one paragraph of inline content */
     DK_BOX_INLINE,  /* inline element inside a PARA; geometry derived from its runs */
+    DK_BOX_TABLE,   /* table wrapper and grid; its rows, row groups and cells are BLOCKs */
 } dk_box_kind;
 
 typedef struct dk_box {
@@ -45,7 +46,10 @@ typedef struct dk_box {
     dk_para para;
     int first_run, nruns_own;   /* INLINE and atomic boxes: their runs in the PARA [first, first+n) */
     const char *href;           /* INLINE <a href> */
-    const char *marker;         /* list items: the marker text ("•", "3.") or NULL */
+    const char *marker;         /* list items: the marker text ("• ", "3. ") or NULL */
+    int colspan;                /* table cells: columns spanned (>= 1) */
+    int checkbox;               /* IMAGE from <input type=checkbox|radio>: 1 off, 2 on; +2 radio */
+    const dk_image *bg_image;   /* background-image, when it names a url() */
 
     /* IMAGE */
     const dk_image *image;
@@ -58,6 +62,14 @@ typedef struct dk_box {
     int last_line1;             /* layout scratch: last line counted in `lines`, plus 1 */
     dk_textlayout *text;        /* PARA; IMAGE: the alt text of a missing image */
     int overflowed;             /* content taller than the box (slide fit) */
+    int collapsed;              /* table part in the collapsing border model: border[] holds
+                                   half the collapsed widths, cborder[] the full ones */
+    double cborder[4];
+    dk_rgba ccolor[4];
+    unsigned char cstyle[4];
+    struct dk_tgrid *tgrid;     /* TABLE: layout's grid of rows and cells (layout scratch) */
+    dk_textlayout *marker_text; /* list items: the laid-out marker text (NULL for bullets) */
+    dk_rect marker_box;         /* list items: where the marker is drawn (bullet or text) */
 } dk_box;
 
 /*

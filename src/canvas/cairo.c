@@ -186,6 +186,30 @@ static void c_push_clip(dk_canvas *c, dk_rect r) {
     cc->depth++;
 }
 
+static void c_push_clip_rounded(dk_canvas *c, dk_rect r, const float radius[4]) {
+    ccanvas *cc = (ccanvas *)c;
+    cairo_save(cc->cr);
+    rounded(cc->cr, r, radius);
+    cairo_clip(cc->cr);
+    if (cc->depth < MAX_DEPTH) cc->alpha[cc->depth] = -1;
+    cc->depth++;
+}
+
+static void c_stroke_path(dk_canvas *c, const double *xy, int npts, double width, dk_rgba color) {
+    cairo_t *cr = ((ccanvas *)c)->cr;
+    if (npts < 2) return;
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_move_to(cr, xy[0], xy[1]);
+    for (int i = 1; i < npts; i++) cairo_line_to(cr, xy[2 * i], xy[2 * i + 1]);
+    cairo_set_line_width(cr, width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    set_rgba(cr, color);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 static void c_push_opacity(dk_canvas *c, double opacity) {
     ccanvas *cc = (ccanvas *)c;
     cairo_push_group(cc->cr);
@@ -210,12 +234,14 @@ static const dk_canvas_ops cairo_ops = {
     c_fill_rect, c_stroke_border, c_image, c_placeholder, c_text, c_link,
     c_push_clip, c_push_opacity, c_pop,
 };
+static const dk_canvas_ops2 cairo_ops2 = {c_push_clip_rounded, c_stroke_path};
 
 dk_status dk_canvas_cairo_new(struct _cairo *cr, int links, dk_canvas **out) {
     ccanvas *c = calloc(1, sizeof *c);
     *out = NULL;
     if (!c) return DK_ENOMEM;
     c->base.ops = &cairo_ops;
+    c->base.ops2 = &cairo_ops2;
     c->cr = cr;
     c->links = links;
     *out = &c->base;

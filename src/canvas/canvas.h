@@ -29,8 +29,21 @@ typedef struct {
     void (*pop)(dk_canvas *c);
 } dk_canvas_ops;
 
+/*
+ * Later operations, in their own table so canvases written before them
+ * (which set only `ops`) keep compiling; paint/ falls back when `ops2` or
+ * an entry is NULL. A wrapping canvas should forward them.
+ */
+typedef struct {
+    /* Clip to a rectangle with rounded corners (radii TL TR BR BL, px); undone by pop. */
+    void (*push_clip_rounded)(dk_canvas *c, dk_rect r, const float radius[4]);
+    /* An open polyline through npts points (x0 y0 x1 y1 ...), round joins and caps. */
+    void (*stroke_path)(dk_canvas *c, const double *xy, int npts, double width, dk_rgba color);
+} dk_canvas_ops2;
+
 struct dk_canvas {
     const dk_canvas_ops *ops;
+    const dk_canvas_ops2 *ops2; /* NULL: none of the later operations */
 };
 
 /* A canvas over a cairo context (drawing in CSS px: scale it before). */

@@ -42,17 +42,28 @@ static void t_push_clip(dk_canvas *c, dk_rect r) {
 }
 static void t_push_opacity(dk_canvas *c, double a) { dk_buf_printf(logof(c), "opacity %.2f\n", a); }
 static void t_pop(dk_canvas *c) { dk_buf_adds(logof(c), "pop\n"); }
+static void t_push_clip_rounded(dk_canvas *c, dk_rect r, const float rad[4]) {
+    dk_buf_printf(logof(c), "clip %.2f %.2f %.2f %.2f r%.1f,%.1f,%.1f,%.1f\n", r.x, r.y, r.w, r.h,
+                  rad[0], rad[1], rad[2], rad[3]);
+}
+static void t_stroke_path(dk_canvas *c, const double *xy, int npts, double w, dk_rgba k) {
+    dk_buf_printf(logof(c), "path w%.1f #%02x%02x%02x%02x", w, k.r, k.g, k.b, k.a);
+    for (int i = 0; i < npts; i++) dk_buf_printf(logof(c), " %.2f,%.2f", xy[2 * i], xy[2 * i + 1]);
+    dk_buf_addc(logof(c), '\n');
+}
 
 static const dk_canvas_ops trace_ops = {
     t_fill_rect, t_stroke_border, t_image, t_placeholder, t_text, t_link,
     t_push_clip, t_push_opacity, t_pop,
 };
+static const dk_canvas_ops2 trace_ops2 = {t_push_clip_rounded, t_stroke_path};
 
 dk_status dk_canvas_trace_new(dk_buf *log, dk_canvas **out) {
     tcanvas *c = calloc(1, sizeof *c);
     *out = NULL;
     if (!c) return DK_ENOMEM;
     c->base.ops = &trace_ops;
+    c->base.ops2 = &trace_ops2;
     c->log = log;
     *out = &c->base;
     return DK_OK;

@@ -1,32 +1,49 @@
 /*
- * deckle — the command line.
+ * deckle — the command line: options, inputs and outputs, exit codes.
+ * Rendering goes through the library (include/deckle.h); batch.c runs the
+ * decks on worker processes, watch.c re-renders on change.
  *
- * Exit status: 0 success (warnings allowed unless --strict), 1 a deck could
- * not be rendered or an output not written (or --strict and warnings),
- * 2 bad usage.
+ * Exit status (the worst over all decks):
+ *   0 success (warnings allowed unless --strict)
+ *   1 there were warnings and --strict
+ *   2 bad usage
+ *   3 bad input: a deck that cannot be read or rendered
+ *   4 an output could not be written
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "render/render.h"
-
-#ifndef DK_VERSION
-#define DK_VERSION "0"
-#endif
+#include "cli.h"
 
 static void usage(FILE *f) {
-    fputs("usage: deckle [options] DECK.md\n"
+    fputs("usage: deckle [options] DECK.md...\n"
           "\n"
-          "Render a Markdown slide deck (slides separated by lines holding only ---)\n"
-          "to PDF, PNG, a layout dump or standalone HTML.\n"
+          "Render Markdown slide decks (slides separated by lines holding only ---)\n"
+          "to PDF, PNG, SVG, a layout dump or standalone HTML. '-' reads a deck from\n"
+          "standard input.\n"
           "\n"
-          "  -o, --output PATH     output file, or folder for per-slide formats\n"
-          "                        (default: DECK.pdf beside the deck)\n"
+          "  -o, --output PATH     output file, or folder for per-slide formats (default:\n"
+          "                        DECK.pdf beside each deck). A template may use {name}\n"
+          "                        (deck file name without .md), {dir} (its folder) and,\n"
+          "                        for PNG and SVG, {n} (slide number 001, 002, ...):\n"
+          "                        -o out/{name}/{n}.png. A folder (ending in /) takes\n"
+          "                        DECK.pdf for every deck. '-' writes a PDF or layout\n"
+          "                        dump to standard output\n"
           "  -f, --format FMT      pdf (default), png, svg, layout (JSON boxes), html;\n"
           "                        without -f the extension of -o decides\n"
+          "  -j, --jobs N          render on N worker processes (default: number of cores);\n"
+          "                        output is the same as with -j 1\n"
+          "      --json            print a JSON report on stdout: per deck its slides,\n"
+          "                        outputs, warnings and errors, overflowed slides, time\n"
+          "      --watch           render, then render again whenever a deck, its images\n"
+          "                        or its theme change, until interrupted\n"
           "      --pages LIST      only these slides, e.g. 2-4,6 (every format)\n"
           "      --scale S         PNG pixels per CSS px (1.5 gives 1920x1080)\n"
           "      --size SIZE       slide size: WxH in CSS px (default 1280x720), or a preset\n"
@@ -40,12 +57,18 @@ static void usage(FILE *f) {
           "      --no-fix-text     do not repair mojibake\n"
           "      --allow-outside   read images outside the deck's project folder\n"
           "      --strict          exit 1 when there were warnings\n"
-          "  -q, --quiet           no warnings on stderr\n"
-          "  -v, --verbose         more diagnostics\n"
+          "  -q, --quiet           no warnings and no progress bar on stderr (errors still)\n"
+          "  -v, --verbose         notes too (text shrunk to fit, fonts, ...)\n"
           "  -h, --help            this help\n"
-          "      --version         print the version\n"
+          "      --version         print the version and where fonts and themes are found\n"
           "\n"
-          "Exit status: 0 success, 1 rendering or writing failed, 2 bad usage.\n",
+          "Messages go to stderr as FILE:LINE:COL: warning: MESSAGE. A progress bar is\n"
+          "drawn on stderr when it is a terminal and the run takes more than a moment.\n"
+          "SOURCE_DATE_EPOCH pins the PDF's dates (reproducible output).\n"
+          "\n"
+          "Exit status (the worst over all decks; one failing deck does not stop the\n"
+          "others): 0 success; 1 warnings and --strict; 2 bad usage; 3 bad input (a deck\n"
+          "that cannot be read or rendered); 4 an output could not be written.\n",
           f);
 }
 
@@ -54,11 +77,55 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+static int is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * An installed deckle finds its data beside it: <prefix>/bin/deckle uses
+ * <prefix>/share/deckle, wherever the prefix was moved. NULL when the
+ * binary does not sit in such a tree (a build folder) or $DECKLE_DATA is set.
+ */
+static char *installed_data_dir(void) {
+    const char *env = getenv("DECKLE_DATA");
+    if (env && *env) return NULL;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = 0;
+    char *dir = NULL, *fonts = NULL;
+    if (asprintf(&dir, "%s/../share/deckle", exe) < 0) return NULL;
+    if (asprintf(&fonts, "%s/fonts", dir) < 0) fonts = NULL;
+    int ok = fonts && is_dir(fonts);
+    free(fonts);
+    if (!ok) {
+        free(dir);
+        return NULL;
+    }
+    char *real = realpath(dir, NULL);
+    free(dir);
+    return real;
+}
+
+/* The key two decks must not share: the file (or per-slide file prefix) they write. */
+static char *output_key(const char *out, const char *deck, int per_slide) {
+    char *e = deckle_output_path(out, deck, 0);
+    if (!e || !per_slide || strstr(out, "{n}")) return e;
+    char *name = deckle_output_path("{name}", deck, 0), *k = NULL;
+    if (name && asprintf(&k, "%s/%s", e, name) < 0) k = NULL;
+    free(name);
+    free(e);
+    return k;
+}
 
 int main(int argc, char **argv) {
     enum {
         OPT_SCALE = 256, OPT_SIZE, OPT_NOFIX, OPT_OUTSIDE, OPT_STRICT, OPT_VERSION, OPT_PAGES,
-        OPT_HANDOUT, OPT_PAPER, OPT_NOTES, OPT_TRANSPARENT, OPT_COMPRESSION,
+        OPT_HANDOUT, OPT_PAPER, OPT_NOTES, OPT_TRANSPARENT, OPT_COMPRESSION, OPT_JSON, OPT_WATCH,
     };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},   {"format", required_argument, 0, 'f'},
@@ -71,110 +138,164 @@ int main(int argc, char **argv) {
         {"paper", required_argument, 0, OPT_PAPER}, {"notes", no_argument, 0, OPT_NOTES},
         {"transparent", no_argument, 0, OPT_TRANSPARENT},
         {"compression", required_argument, 0, OPT_COMPRESSION},
+        {"jobs", required_argument, 0, 'j'},     {"json", no_argument, 0, OPT_JSON},
+        {"watch", no_argument, 0, OPT_WATCH},
         {0, 0, 0, 0},
     };
-    dk_options o;
-    dk_options_init(&o);
-    const char *format = NULL;
-    int strict = 0, c, scale_given = 0;
-    double size_scale = 0;
-    while ((c = getopt_long(argc, argv, "o:f:t:qvh", longs, NULL)) != -1) {
+    cli_settings s = {0};
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    s.jobs = cores > 0 ? (int)cores : 1;
+    deckle_options *o = deckle_options_new();
+    const char *format = NULL, *output = NULL;
+    char *data = NULL, *tmpl = NULL;
+    int c, rc = EXIT_USAGE, show_version = 0;
+    if (!o) {
+        fputs("deckle: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    /* option name for the library, or NULL; value is optarg or "1"/"0" */
+    while ((c = getopt_long(argc, argv, "o:f:t:qvhj:", longs, NULL)) != -1) {
+        const char *name = NULL, *value = optarg;
         switch (c) {
-        case 'o': o.output = optarg; break;
+        case 'o': output = optarg; break;
         case 'f': format = optarg; break;
-        case 't': o.theme = optarg; break;
-        case 'q': o.quiet = 1; break;
-        case 'v': o.verbose = 1; break;
-        case 'h': usage(stdout); return 0;
-        case OPT_VERSION: printf("deckle %s\n", DK_VERSION); return 0;
-        case OPT_NOFIX: o.fix_text = 0; break;
-        case OPT_OUTSIDE: o.allow_outside = 1; break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_SCALE: {
-            char *end;
-            o.scale = strtod(optarg, &end);
-            scale_given = 1;
-            if (*end || !(o.scale > 0 && o.scale <= 16)) {
-                fprintf(stderr, "deckle: --scale wants a number in (0, 16], not '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        }
-        case OPT_SIZE: {
-            double scale = o.scale;
-            if (!dk_size_parse(optarg, &o.width, &o.height, &scale)) {
-                fprintf(stderr, "deckle: --size wants WxH in CSS px (16..16384) or one of 16:9, "
-                                "4:3, square, portrait, og; not '%s'\n", optarg);
-                return 2;
-            }
-            size_scale = scale;
-            break;
-        }
-        case OPT_PAGES: o.pages = optarg; break;
-        case OPT_HANDOUT: {
+        case 't': name = "theme"; break;
+        case 'q': s.quiet = 1; break;
+        case 'v': s.verbose = 1; break;
+        case 'h': usage(stdout); rc = 0; goto done;
+        case OPT_VERSION: show_version = 1; break;
+        case OPT_NOFIX: name = "fix-text", value = "0"; break;
+        case OPT_OUTSIDE: name = "allow-outside", value = "1"; break;
+        case OPT_STRICT: s.strict = 1; break;
+        case OPT_SCALE: name = "scale"; break;
+        case OPT_SIZE: name = "size"; break;
+        case OPT_PAGES: name = "pages"; break;
+        case OPT_HANDOUT: name = "handout"; break;
+        case OPT_PAPER: name = "paper"; break;
+        case OPT_NOTES: name = "notes", value = "1"; break;
+        case OPT_TRANSPARENT: name = "transparent", value = "1"; break;
+        case OPT_COMPRESSION: name = "compression"; break;
+        case OPT_JSON: s.json = 1; break;
+        case OPT_WATCH: s.watch = 1; break;
+        case 'j': {
             char *end;
             long n = strtol(optarg, &end, 10);
-            if (*end || !(n == 1 || n == 2 || n == 3 || n == 4 || n == 6 || n == 9)) {
-                fprintf(stderr, "deckle: --handout wants 1, 2, 3, 4, 6 or 9, not '%s'\n", optarg);
-                return 2;
+            if (*end || end == optarg || n < 1 || n > 1024) {
+                fprintf(stderr, "deckle: --jobs wants a number of workers 1-1024, not '%s'\n", optarg);
+                goto done;
             }
-            o.handout = (int)n;
+            s.jobs = (int)n;
             break;
         }
-        case OPT_PAPER:
-            if (strcasecmp(optarg, "a4") == 0) o.paper_letter = 0;
-            else if (strcasecmp(optarg, "letter") == 0) o.paper_letter = 1;
-            else {
-                fprintf(stderr, "deckle: --paper wants a4 or letter, not '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_NOTES: o.notes = 1; break;
-        case OPT_TRANSPARENT: o.transparent = 1; break;
-        case OPT_COMPRESSION: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 0 || n > 9) {
-                fprintf(stderr, "deckle: --compression wants 0-9, not '%s'\n", optarg);
-                return 2;
-            }
-            o.compression = (int)n;
-            break;
+        default: usage(stderr); goto done;
         }
-        default: usage(stderr); return 2;
+        if (name && deckle_options_set(o, name, value) != DECKLE_OK) {
+            fprintf(stderr, "deckle: %s\n", deckle_options_error(o));
+            goto done;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, optind >= argc ? "deckle: no deck given\n" : "deckle: one deck at a time\n");
+    data = installed_data_dir();
+    if (data) deckle_options_set(o, "data-dir", data);
+    if (show_version) {
+        printf("deckle %s\ndata: %s\n", deckle_version(), data ? data : deckle_default_data_dir());
+        rc = 0;
+        goto done;
+    }
+    int ndecks = argc - optind;
+    const char *const *decks = (const char *const *)argv + optind;
+    if (ndecks < 1) {
+        fputs("deckle: no deck given\n", stderr);
         usage(stderr);
-        return 2;
+        goto done;
     }
-    /* a size preset brings its own scale unless --scale was given */
-    if (size_scale > 0 && !scale_given) o.scale = size_scale;
-    if (!format && o.output) {
-        if (ends_with(o.output, ".png")) format = "png";
-        else if (ends_with(o.output, ".json")) format = "layout";
-        else if (ends_with(o.output, ".html")) format = "html";
-        else if (ends_with(o.output, ".svg")) format = "svg";
+    if (!format && output) {
+        if (ends_with(output, ".png")) format = "png";
+        else if (ends_with(output, ".json")) format = "layout";
+        else if (ends_with(output, ".html")) format = "html";
+        else if (ends_with(output, ".svg")) format = "svg";
     }
-    if (!format || strcmp(format, "pdf") == 0) o.format = DK_FMT_PDF;
-    else if (strcmp(format, "png") == 0) o.format = DK_FMT_PNG;
-    else if (strcmp(format, "layout") == 0 || strcmp(format, "json") == 0) o.format = DK_FMT_LAYOUT;
-    else if (strcmp(format, "html") == 0) o.format = DK_FMT_HTML;
-    else if (strcmp(format, "svg") == 0) o.format = DK_FMT_SVG;
-    else {
-        fprintf(stderr, "deckle: unknown format '%s' (pdf, png, svg, layout, html)\n", format);
-        return 2;
+    if (format && deckle_options_set(o, "format", format) != DECKLE_OK) {
+        fprintf(stderr, "deckle: %s\n", deckle_options_error(o));
+        goto done;
+    }
+    int pdf = !format || !strcmp(format, "pdf"), layout = format && (!strcmp(format, "layout") ||
+                                                                     !strcmp(format, "json"));
+    s.per_slide = !pdf && !layout;
+    /* checks across decks: standard input once, one stdout, no two decks on one file */
+    int stdin_decks = 0;
+    for (int i = 0; i < ndecks; i++) stdin_decks += strcmp(decks[i], "-") == 0;
+    if (stdin_decks > 1) {
+        fputs("deckle: standard input ('-') can be read only once\n", stderr);
+        goto done;
+    }
+    if (s.watch && stdin_decks) {
+        fputs("deckle: --watch needs deck files, not standard input\n", stderr);
+        goto done;
+    }
+    if (output && !strcmp(output, "-")) {
+        if (s.per_slide) {
+            fputs("deckle: -o - writes one file (pdf or layout), not one per slide\n", stderr);
+            goto done;
+        }
+        if (ndecks > 1 || s.json || s.watch) {
+            fprintf(stderr, "deckle: -o - writes one deck to standard output; not with %s\n",
+                    ndecks > 1 ? "several decks" : s.json ? "--json" : "--watch");
+            goto done;
+        }
+    }
+    if (output && !s.per_slide && !strchr(output, '{') &&
+        (ends_with(output, "/") || is_dir(output))) {
+        /* a folder for per-deck outputs: every deck's file in it */
+        size_t n = strlen(output);
+        if (asprintf(&tmpl, "%s%s{name}%s", output, output[n - 1] == '/' ? "" : "/",
+                     pdf ? ".pdf" : ".layout.json") < 0) {
+            tmpl = NULL;
+            goto done;
+        }
+        output = tmpl;
+    }
+    if (output && deckle_options_set(o, "output", output) != DECKLE_OK) goto done;
+    if (output && strcmp(output, "-") != 0) {
+        strvec keys = {0};
+        int clash = 0;
+        for (int i = 0; i < ndecks && !clash; i++) {
+            char *k = output_key(output, decks[i], s.per_slide);
+            if (k && strvec_has(&keys, k)) {
+                fprintf(stderr, "deckle: two decks would write %s; put {name} or {dir} in -o\n", k);
+                clash = 1;
+            }
+            if (k) strvec_add(&keys, k);
+            free(k);
+        }
+        strvec_free(&keys);
+        if (clash) goto done;
     }
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) o.source_date_epoch = strtol(epoch, NULL, 10);
-    int nwarn = 0;
-    dk_status st = dk_render_file(argv[optind], &o, &nwarn);
-    if (st == DK_EUSAGE) return 2;
-    if (st != DK_OK) return 1;
-    if (strict && nwarn) {
-        fprintf(stderr, "deckle: %d warning%s and --strict\n", nwarn, nwarn == 1 ? "" : "s");
-        return 1;
+    if (epoch && *epoch && deckle_options_set(o, "source-date-epoch", epoch) != DECKLE_OK) {
+        fprintf(stderr, "deckle: SOURCE_DATE_EPOCH: %s\n", deckle_options_error(o));
+        goto done;
     }
-    return 0;
+    if (s.verbose) deckle_options_set(o, "verbose", "1");
+    s.progress = !s.quiet && isatty(2);
+
+    if (s.watch) {
+        rc = cli_watch(&s, o, decks, ndecks);
+        goto done;
+    }
+    deck_report *reports = calloc((size_t)ndecks, sizeof *reports);
+    if (!reports) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    double t0 = cli_now_ms();
+    rc = cli_run(&s, o, decks, ndecks, reports);
+    if (s.json) cli_json(stdout, &s, reports, ndecks, rc, cli_now_ms() - t0);
+    if (fflush(stdout) != 0 && rc < EXIT_OUTPUT) rc = EXIT_OUTPUT;
+    cli_reports_free(reports, ndecks);
+    free(reports);
+done:
+    deckle_options_free(o);
+    free(data);
+    free(tmpl);
+    return rc;
 }

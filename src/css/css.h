@@ -71,6 +71,9 @@ typedef enum { DK_VALIGN_BASELINE, DK_VALIGN_SUB, DK_VALIGN_SUPER, DK_VALIGN_TOP
 typedef enum { DK_TT_NONE, DK_TT_UPPER, DK_TT_LOWER, DK_TT_CAPITALIZE } dk_text_transform;
 typedef enum { DK_OBJECT_FILL, DK_OBJECT_CONTAIN, DK_OBJECT_COVER, DK_OBJECT_NONE, DK_OBJECT_SCALE_DOWN } dk_object_fit;
 
+typedef enum { DK_BG_AUTO, DK_BG_COVER, DK_BG_CONTAIN, DK_BG_LENGTHS } dk_bg_size;
+typedef enum { DK_HYPHENS_MANUAL = 0, DK_HYPHENS_NONE, DK_HYPHENS_AUTO } dk_hyphens;
+
 enum { DK_TOP = 0, DK_RIGHT = 1, DK_BOTTOM = 2, DK_LEFT = 3 };
 
 #define DK_MAX_TRACKS 64
@@ -139,6 +142,15 @@ typedef struct dk_style {
     unsigned char border_radius_pct; /* bit k set: border_radius[k] is a percentage (50 = 50%)
                                         of the border box, not px */
     unsigned char flex_direction_reverse; /* row-reverse / column-reverse */
+
+    /* tables and text (issue 3) */
+    unsigned char border_collapse;  /* 1: border-collapse: collapse (inherited) */
+    float border_spacing[2];        /* px, horizontal and vertical (inherited) */
+    unsigned char hyphens;          /* dk_hyphens (inherited) */
+    unsigned char bg_size;          /* dk_bg_size */
+    dk_len bg_size_len[2];          /* DK_BG_LENGTHS: width, height (px, % or auto) */
+    dk_len bg_pos[2];               /* background-position x, y (px or %) */
+    unsigned char bg_repeat;        /* bit 0: repeat-x, bit 1: repeat-y */
 } dk_style;
 
 /* ---- sheets ------------------------------------------------------------ */

@@ -192,6 +192,13 @@ void dk_style_dump(const dk_style *s, dk_buf *out) {
     len(out, s->flex_basis);
     dk_buf_printf(out, "\ngrid-column: %d / span %d\ngrid-row: %d / span %d\n", s->grid_col_start,
                   s->grid_col_span, s->grid_row_start, s->grid_row_span);
+    dk_buf_printf(out, "border-collapse: %s\nborder-spacing: ",
+                  s->border_collapse ? "collapse" : "separate");
+    px(out, s->border_spacing[0]);
+    dk_buf_addc(out, ' ');
+    px(out, s->border_spacing[1]);
+    static const char *const hy[] = {"manual", "none", "auto"};
+    dk_buf_printf(out, "\nhyphens: %s\n", hy[s->hyphens < 3 ? s->hyphens : 0]);
 }
 
 /* One token per line: TYPE, value, numeric details (tokenizer tests). */

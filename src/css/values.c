@@ -108,6 +108,15 @@ static const propinfo props[P_COUNT] = {
     [P_GRID_COLUMN_END] = {"grid-column-end", 0, 0, 0},
     [P_GRID_ROW_START] = {"grid-row-start", 0, 0, 0},
     [P_GRID_ROW_END] = {"grid-row-end", 0, 0, 0},
+    [P_BORDER_COLLAPSE] = {"border-collapse", 1, FLD(border_collapse)},
+    [P_BORDER_SPACING_H] = {"-deckle-border-spacing-x", 1, FLD(border_spacing[0])},
+    [P_BORDER_SPACING_V] = {"-deckle-border-spacing-y", 1, FLD(border_spacing[1])},
+    [P_HYPHENS] = {"hyphens", 1, FLD(hyphens)},
+    [P_BG_SIZE_X] = {"-deckle-background-size-x", 0, 0, 0},
+    [P_BG_SIZE_Y] = {"-deckle-background-size-y", 0, FLD(bg_size_len[1])},
+    [P_BG_POS_X] = {"background-position-x", 0, FLD(bg_pos[0])},
+    [P_BG_POS_Y] = {"background-position-y", 0, FLD(bg_pos[1])},
+    [P_BG_REPEAT] = {"background-repeat", 0, FLD(bg_repeat)},
 };
 
 const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
@@ -179,6 +188,14 @@ static const kw kw_direction[] = {{"ltr", 0}, {"rtl", 1}, KW_END};
 static const kw kw_object_fit[] = {{"fill", DK_OBJECT_FILL}, {"contain", DK_OBJECT_CONTAIN},
                                    {"cover", DK_OBJECT_COVER}, {"none", DK_OBJECT_NONE},
                                    {"scale-down", DK_OBJECT_SCALE_DOWN}, KW_END};
+static const kw kw_border_collapse[] = {{"separate", 0}, {"collapse", 1}, KW_END};
+static const kw kw_hyphens[] = {{"manual", DK_HYPHENS_MANUAL}, {"none", DK_HYPHENS_NONE},
+                                {"auto", DK_HYPHENS_AUTO}, KW_END};
+static const kw kw_bg_size[] = {{"cover", DK_BG_COVER}, {"contain", DK_BG_CONTAIN}, KW_END};
+static const kw kw_bg_pos_x[] = {{"left", 0}, {"center", 50}, {"right", 100}, KW_END};
+static const kw kw_bg_pos_y[] = {{"top", 0}, {"center", 50}, {"bottom", 100}, KW_END};
+static const kw kw_bg_repeat[] = {{"repeat", 3}, {"no-repeat", 0}, {"repeat-x", 1}, {"repeat-y", 2},
+                                  {"space", 3}, {"round", 3}, KW_END};
 static const kw kw_visibility[] = {{"visible", 0}, {"hidden", 1}, {"collapse", 1}, KW_END};
 static const kw kw_align[] = {
     {"normal", DK_AL_NORMAL}, {"stretch", DK_AL_STRETCH}, {"start", DK_AL_START},
@@ -811,6 +828,24 @@ static int p_longhand(vc *c, int p, sval *out) {
     case P_DIRECTION: return p_kw(c, kw_direction, out);
     case P_OBJECT_FIT: return p_kw(c, kw_object_fit, out);
     case P_VISIBILITY: return p_kw(c, kw_visibility, out);
+    case P_BORDER_COLLAPSE: return p_kw(c, kw_border_collapse, out);
+    case P_BORDER_SPACING_H: case P_BORDER_SPACING_V: return p_len(c, 0, out);
+    case P_HYPHENS: return p_kw(c, kw_hyphens, out);
+    case P_BG_SIZE_X: return p_kw(c, kw_bg_size, out) || p_len(c, L_PCT | L_AUTO, out);
+    case P_BG_SIZE_Y: return p_len(c, L_PCT | L_AUTO, out);
+    case P_BG_POS_X: case P_BG_POS_Y: {
+        if (p_kw(c, p == P_BG_POS_X ? kw_bg_pos_x : kw_bg_pos_y, out)) {
+            *out = (sval){.kind = SV_LEN, .unit = U_PCT, .v = (float)out->i};
+            return 1;
+        }
+        return p_len(c, L_PCT | L_NEG, out);
+    }
+    case P_BG_REPEAT: {
+        if (!p_kw(c, kw_bg_repeat, out)) return 0;
+        sval y; /* two values: horizontal then vertical */
+        if (p_kw(c, kw_bg_repeat, &y)) out->i = (out->i & 1) | (y.i & 2);
+        return 1;
+    }
     case P_GRID_TEMPLATE_COLUMNS: case P_GRID_TEMPLATE_ROWS: return p_tracks(c, out);
     case P_COLUMN_GAP: case P_ROW_GAP: return p_len(c, L_PCT | L_NORMAL0, out);
     case P_ALIGN_ITEMS: case P_JUSTIFY_ITEMS: case P_ALIGN_SELF: case P_JUSTIFY_SELF:
@@ -866,7 +901,8 @@ enum {
     SH_MARGIN = P_COUNT, SH_PADDING, SH_BORDER, SH_BORDER_TOP, SH_BORDER_RIGHT, SH_BORDER_BOTTOM,
     SH_BORDER_LEFT, SH_BORDER_WIDTH, SH_BORDER_STYLE, SH_BORDER_COLOR, SH_BORDER_RADIUS,
     SH_BACKGROUND, SH_FONT, SH_TEXT_DECORATION, SH_LIST_STYLE, SH_GAP, SH_FLEX, SH_FLEX_FLOW,
-    SH_GRID_COLUMN, SH_GRID_ROW, SH_PLACE_ITEMS, SH_PLACE_SELF, SH_PLACE_CONTENT, SH_END
+    SH_GRID_COLUMN, SH_GRID_ROW, SH_PLACE_ITEMS, SH_PLACE_SELF, SH_PLACE_CONTENT, SH_BORDER_SPACING,
+    SH_BG_SIZE, SH_BG_POSITION, SH_END
 };
 
 static const struct {
@@ -882,7 +918,8 @@ static const struct {
     {"list-style", SH_LIST_STYLE}, {"gap", SH_GAP}, {"grid-gap", SH_GAP}, {"flex", SH_FLEX},
     {"flex-flow", SH_FLEX_FLOW}, {"grid-column", SH_GRID_COLUMN}, {"grid-row", SH_GRID_ROW},
     {"place-items", SH_PLACE_ITEMS}, {"place-self", SH_PLACE_SELF},
-    {"place-content", SH_PLACE_CONTENT},
+    {"place-content", SH_PLACE_CONTENT}, {"border-spacing", SH_BORDER_SPACING},
+    {"background-size", SH_BG_SIZE}, {"background-position", SH_BG_POSITION},
 };
 
 /* Old names that are plain aliases of a longhand. */
@@ -930,7 +967,12 @@ static int sh_longhands(int sh, int *out) {
     case SH_BORDER_TOP: case SH_BORDER_RIGHT: case SH_BORDER_BOTTOM: case SH_BORDER_LEFT:
         for (int r = 2; r <= 4; r++) out[n++] = sides[r][sh - SH_BORDER_TOP];
         break;
-    case SH_BACKGROUND: out[n++] = P_BACKGROUND_COLOR, out[n++] = P_BACKGROUND_IMAGE; break;
+    case SH_BACKGROUND:
+        out[n++] = P_BACKGROUND_COLOR, out[n++] = P_BACKGROUND_IMAGE, out[n++] = P_BG_POS_X;
+        out[n++] = P_BG_POS_Y, out[n++] = P_BG_SIZE_X, out[n++] = P_BG_SIZE_Y, out[n++] = P_BG_REPEAT;
+        break;
+    case SH_BG_SIZE: out[n++] = P_BG_SIZE_X, out[n++] = P_BG_SIZE_Y; break;
+    case SH_BG_POSITION: out[n++] = P_BG_POS_X, out[n++] = P_BG_POS_Y; break;
     case SH_FONT:
         out[n++] = P_FONT_STYLE, out[n++] = P_FONT_WEIGHT, out[n++] = P_FONT_SIZE;
         out[n++] = P_LINE_HEIGHT, out[n++] = P_FONT_FAMILY;
@@ -947,6 +989,7 @@ static int sh_longhands(int sh, int *out) {
     case SH_PLACE_ITEMS: out[n++] = P_ALIGN_ITEMS, out[n++] = P_JUSTIFY_ITEMS; break;
     case SH_PLACE_SELF: out[n++] = P_ALIGN_SELF, out[n++] = P_JUSTIFY_SELF; break;
     case SH_PLACE_CONTENT: out[n++] = P_JUSTIFY_CONTENT; break;
+    case SH_BORDER_SPACING: out[n++] = P_BORDER_SPACING_H, out[n++] = P_BORDER_SPACING_V; break;
     }
     return n;
 }
@@ -954,9 +997,8 @@ static int sh_longhands(int sh, int *out) {
 /* Valid CSS properties we ignore on purpose (no warning). */
 static const char *const ignored_props[] = {
     "animation", "appearance", "backdrop-filter", "backface-visibility", "background-attachment",
-    "background-blend-mode", "background-clip", "background-origin", "background-position",
-    "background-position-x", "background-position-y", "background-repeat", "background-size",
-    "border-collapse", "border-image", "border-spacing", "bottom", "box-decoration-break",
+    "background-blend-mode", "background-clip", "background-origin",
+    "border-image", "bottom", "box-decoration-break",
     "box-shadow", "break-after", "break-before", "break-inside", "caption-side", "caret-color",
     "clear", "clip", "clip-path", "color-scheme", "column-count", "column-rule", "column-width",
     "columns", "column-span", "column-fill", "column-gap-rule", "contain", "content", "counter-increment", "counter-reset", "counter-set",
@@ -964,7 +1006,7 @@ static const char *const ignored_props[] = {
     "font-kerning", "font-optical-sizing", "font-smoothing", "font-stretch", "font-synthesis",
     "font-variant", "font-variant-ligatures", "font-variant-numeric", "font-variation-settings",
     "grid-area", "grid-auto-columns", "grid-auto-flow", "grid-auto-rows", "grid-template",
-    "grid-template-areas", "hanging-punctuation", "hyphens", "image-rendering", "inset", "isolation",
+    "grid-template-areas", "hanging-punctuation", "image-rendering", "inset", "isolation",
     "left", "line-break", "list-style-image", "list-style-position", "margin-block",
     "margin-inline", "mask", "mix-blend-mode", "object-position", "order", "orphans",
     "outline", "outline-color", "outline-offset", "outline-style", "outline-width",
@@ -1015,6 +1057,40 @@ static int sh_sides(vc *c, const int *lh, sval *v) {
     return 1;
 }
 
+/* background-size: cover | contain | <size> <size>? into v[0], v[1]. */
+static int p_bg_size(vc *c, sval *v) {
+    if (!p_longhand(c, P_BG_SIZE_X, &v[0])) return 0;
+    if (v[0].kind == SV_KW || !p_longhand(c, P_BG_SIZE_Y, &v[1]))
+        v[1] = (sval){.kind = SV_LEN, .unit = U_AUTO};
+    return 1;
+}
+
+/*
+ * background-position, its one- and two-value forms, into v[0] (x) and
+ * v[1] (y): a single value leaves the other axis centred; `top left` and
+ * friends may come in either order. Three- and four-value forms are
+ * dropped as invalid (a browser would take them; slides rarely use them).
+ */
+static int p_bg_position(vc *c, sval *v) {
+    sval a, b;
+    const sval centre = {.kind = SV_LEN, .unit = U_PCT, .v = 50};
+    const tok *t0 = peek(c);
+    int first_y = t0 && t0->type == T_IDENT && (dk_str_ieq(t0->s, "top") || dk_str_ieq(t0->s, "bottom"));
+    if (!p_longhand(c, first_y ? P_BG_POS_Y : P_BG_POS_X, &a)) return 0;
+    const tok *t1 = peek(c);
+    int second_x = t1 && t1->type == T_IDENT && (dk_str_ieq(t1->s, "left") || dk_str_ieq(t1->s, "right"));
+    int second_y = !first_y && !second_x;
+    if (t1 && (t1->type == T_IDENT || t1->type == T_DIMENSION || t1->type == T_PERCENT || t1->type == T_NUMBER) &&
+        p_longhand(c, second_y ? P_BG_POS_Y : P_BG_POS_X, &b)) {
+        v[0] = second_y ? a : b;
+        v[1] = second_y ? b : a;
+    } else {
+        v[0] = first_y ? centre : a;
+        v[1] = first_y ? a : centre;
+    }
+    return 1;
+}
+
 /* Parse a shorthand into values for its longhands (same order as sh_longhands). */
 static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
     int n = sh_longhands(sh, (int[16]){0});
@@ -1054,18 +1130,26 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
         return gw || gs || gc;
     }
     case SH_BACKGROUND: {
-        int gc = 0, gi = 0;
+        int gc = 0, gi = 0, gp = 0, gr = 0;
         while (!at_end(c)) {
             const tok *t = peek(c);
             if (!gc && p_color(c, &v[0])) gc = 1;
             else if (!gi && p_image(c, &v[1])) gi = 1;
-            else if (t->type == T_IDENT || t->type == T_DIMENSION || t->type == T_PERCENT ||
-                     t->type == T_NUMBER || is_delim_c(t, '/') || t->type == T_COMMA)
-                take(c); /* position, size, repeat, attachment, box: not painted */
+            else if (!gr && p_longhand(c, P_BG_REPEAT, &v[6])) gr = 1;
+            else if (!gp && p_bg_position(c, &v[2])) {
+                gp = 1;
+                if (is_delim_c(peek(c), '/')) {
+                    take(c);
+                    if (!p_bg_size(c, &v[4])) return 0;
+                }
+            } else if (t->type == T_IDENT || t->type == T_COMMA)
+                take(c); /* attachment, box; layers after the first: not painted */
             else return 0;
         }
         return 1;
     }
+    case SH_BG_SIZE: return p_bg_size(c, v) && at_end(c);
+    case SH_BG_POSITION: return p_bg_position(c, v) && at_end(c);
     case SH_FONT: {
         /* [ style || weight || variant || stretch ]? size [ / line-height ]? family */
         int got_style = 0, got_weight = 0, got_var = 0, pre = 0;
@@ -1122,6 +1206,10 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
         if (!got) v[0] = (sval){.kind = SV_KW, .i = none ? DK_LIST_NONE : DK_LIST_DISC};
         return 1;
     }
+    case SH_BORDER_SPACING:
+        if (!p_longhand(c, P_BORDER_SPACING_H, &v[0])) return 0;
+        if (!p_longhand(c, P_BORDER_SPACING_V, &v[1])) v[1] = v[0];
+        return at_end(c);
     case SH_GAP:
         if (!p_longhand(c, P_ROW_GAP, &v[0])) return 0;
         if (!p_longhand(c, P_COLUMN_GAP, &v[1])) v[1] = v[0];
@@ -1424,6 +1512,23 @@ static void apply(css_compute *cx, int p, const sval *v) {
     case P_DIRECTION: s->direction_rtl = (unsigned char)v->i; break;
     case P_OBJECT_FIT: s->object_fit = (unsigned char)v->i; break;
     case P_VISIBILITY: s->visibility_hidden = (unsigned char)v->i; break;
+    case P_BORDER_COLLAPSE: s->border_collapse = (unsigned char)v->i; break;
+    case P_BORDER_SPACING_H: case P_BORDER_SPACING_V:
+        s->border_spacing[p - P_BORDER_SPACING_H] = to_px(cx, v->v, v->unit, s->font_size);
+        break;
+    case P_HYPHENS: s->hyphens = (unsigned char)v->i; break;
+    case P_BG_SIZE_X:
+        if (v->kind == SV_KW) {
+            s->bg_size = (unsigned char)v->i;
+        } else {
+            s->bg_size = v->unit == U_AUTO ? DK_BG_AUTO : DK_BG_LENGTHS;
+            s->bg_size_len[0] = to_len(cx, v->v, v->unit);
+        }
+        break;
+    case P_BG_SIZE_Y: s->bg_size_len[1] = to_len(cx, v->v, v->unit); break;
+    case P_BG_POS_X: s->bg_pos[0] = to_len(cx, v->v, v->unit); break;
+    case P_BG_POS_Y: s->bg_pos[1] = to_len(cx, v->v, v->unit); break;
+    case P_BG_REPEAT: s->bg_repeat = (unsigned char)v->i; break;
     case P_GRID_TEMPLATE_COLUMNS: copy_tracks(s->grid_cols, &s->ngrid_cols, cx, v); break;
     case P_GRID_TEMPLATE_ROWS: copy_tracks(s->grid_rows, &s->ngrid_rows, cx, v); break;
     case P_COLUMN_GAP: case P_ROW_GAP: {
@@ -1467,6 +1572,10 @@ static void copy_prop(dk_style *s, const dk_style *from, int p) {
     case P_LINE_HEIGHT:
         s->line_height = from->line_height;
         s->line_height_factor = from->line_height_factor;
+        break;
+    case P_BG_SIZE_X:
+        s->bg_size = from->bg_size;
+        s->bg_size_len[0] = from->bg_size_len[0];
         break;
     case P_TEXT_DECORATION_LINE: s->text_decoration = from->text_decoration; break;
     case P_TEXT_DECORATION_COLOR: s->text_decoration_color = from->text_decoration_color; break;
@@ -1573,6 +1682,8 @@ static const dk_style initial = {
     .flex_shrink = 1,
     .flex_basis = {0, DK_LEN_AUTO},
     .text_decoration_color = BLACK,
+    .bg_size_len = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}},
+    .bg_repeat = 3,
 };
 
 static const dk_style *initial_style(void) { return &initial; }
@@ -1600,6 +1711,10 @@ static const kw *kw_table(int p) {
     case P_DIRECTION: return kw_direction;
     case P_OBJECT_FIT: return kw_object_fit;
     case P_VISIBILITY: return kw_visibility;
+    case P_BORDER_COLLAPSE: return kw_border_collapse;
+    case P_HYPHENS: return kw_hyphens;
+    case P_BG_REPEAT: return kw_bg_repeat;
+    case P_BG_SIZE_X: return kw_bg_size;
     case P_ALIGN_ITEMS: case P_JUSTIFY_ITEMS: case P_ALIGN_SELF: case P_JUSTIFY_SELF:
     case P_JUSTIFY_CONTENT: return kw_align;
     case P_FLEX_DIRECTION: return kw_flex_direction;

@@ -22,6 +22,19 @@
  * ordinary separator.
  * Whitespace-only slides made by a leading or trailing separator are
  * dropped, so `---` at the end of a file does not add an empty page.
+ *
+ * Directives. Marp reads YAML from every HTML comment through markdown-it;
+ * we scan comments on source lines outside fences (a comment inside an
+ * inline code span is read too: rare, and harmless unless it holds
+ * `key: value` lines). A comment is a directive comment when every
+ * non-blank line is `key: value`; unknown keys in it are ignored quietly
+ * (reveal-md, Slidev and Advanced Slides all keep their own keys there).
+ * Global directives are read in a pass over the whole deck first, because
+ * headingDivider changes the split; local ones in a pass over the slides.
+ * Extra separators: `--` (Advanced Slides vertical) splits only outside
+ * Marp decks, since `--` is ordinary text to Marp; `----` and longer split
+ * everywhere (Marp splits at every thematic break); both need a blank line
+ * (or the slide start) before them, or they would be setext underlines.
  */
 #include "deck.h"
 
@@ -54,6 +67,42 @@ static int next_line(scanner *sc, line *ln) {
 }
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Is the line only white space? */
+static int is_blank_line(const char *src, const line *ln) {
+    for (size_t i = ln->start; i < ln->end; i++)
+        if (!is_blank(src[i])) return 0;
+    return 1;
+}
+
+/* Is the line exactly `n` dashes (n == 2) or four or more (n == 4), plus trailing blanks? */
+static int is_dashes(const char *src, const line *ln, int n) {
+    size_t i = ln->start, k = 0;
+    while (i < ln->end && src[i] == '-') i++, k++;
+    for (; i < ln->end; i++)
+        if (!is_blank(src[i])) return 0;
+    return n == 2 ? k == 2 : k >= 4;
+}
+
+/* Is the line, trimmed, equal to `sep` (a reveal-md separator, `^`/`$` anchors dropped)? */
+static int is_custom_sep(const char *src, const line *ln, dk_str sep) {
+    if (!sep.p) return 0;
+    if (sep.n && sep.p[0] == '^') sep.p++, sep.n--;
+    if (sep.n && sep.p[sep.n - 1] == '$') sep.n--;
+    dk_str t = dk_str_trim((dk_str){src + ln->start, ln->end - ln->start});
+    return sep.n && t.n == sep.n && memcmp(t.p, sep.p, sep.n) == 0;
+}
+
+/* The level (1-6) of an ATX heading line, else 0. */
+static int atx_level(const char *src, const line *ln) {
+    size_t i = ln->start, indent = 0;
+    while (i < ln->end && src[i] == ' ' && indent < 4) i++, indent++;
+    if (indent > 3) return 0;
+    int lv = 0;
+    while (i < ln->end && src[i] == '#') i++, lv++;
+    if (lv < 1 || lv > 6 || (i < ln->end && src[i] != ' ' && src[i] != '\t')) return 0;
+    return lv;
+}
 
 /* Is the line exactly "---" with optional trailing blanks? */
 static int is_separator(const char *src, const line *ln) {
@@ -226,7 +275,7 @@ static dk_status parse_front_matter(dk_ctx *ctx, const char *src, size_t n, size
         dk_meta *m = &d->meta[i];
         if (dk_str_eq(m->key, "title")) d->title = m->value;
         else if (dk_str_eq(m->key, "author")) d->author = m->value;
-        else if (dk_str_eq(m->key, "theme")) d->theme = m->value;
+        else if (dk_str_eq(m->key, "theme")) d->theme = dk_str_trim(m->value);
         else if (dk_str_eq(m->key, "size") &&
                  !dk_deck_parse_size(m->value, &d->width, &d->height)) {
             d->width = d->height = 0;
@@ -253,6 +302,178 @@ static int add_slide(dk_deck *d, int *cap, size_t start, size_t end) {
     return 1;
 }
 
+/* The first `needle` (m bytes) in [p, p + n), or NULL. */
+static const char *find_bytes(const char *p, size_t n, const char *needle, size_t m) {
+    for (size_t i = 0; i + m <= n; i++)
+        if (p[i] == needle[0] && memcmp(p + i, needle, m) == 0) return p + i;
+    return NULL;
+}
+
+/* Is src[a, b) only white space and HTML comments (a directive comment makes no content)? */
+static int only_comments(const char *src, size_t a, size_t b) {
+    while (a < b) {
+        if (is_blank(src[a]) || src[a] == '\n') {
+            a++;
+        } else if (b - a >= 4 && memcmp(src + a, "<!--", 4) == 0) {
+            const char *e = find_bytes(src + a + 4, b - a - 4, "-->", 3);
+            if (!e) return 0;
+            a = (size_t)(e - src) + 3;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- Marp directives ---------------------------------------------------------------- */
+
+static const char *const local_keys[DK_DIR_N] = {
+    [DK_DIR_CLASS] = "class", [DK_DIR_PAGINATE] = "paginate", [DK_DIR_HEADER] = "header",
+    [DK_DIR_FOOTER] = "footer", [DK_DIR_BG_COLOR] = "backgroundColor",
+    [DK_DIR_BG_IMAGE] = "backgroundImage", [DK_DIR_BG_POSITION] = "backgroundPosition",
+    [DK_DIR_BG_REPEAT] = "backgroundRepeat", [DK_DIR_BG_SIZE] = "backgroundSize",
+    [DK_DIR_COLOR] = "color",
+};
+
+/* The local directive named `key` (without `_`), or -1. */
+static int local_key(dk_str key) {
+    for (int k = 0; k < DK_DIR_N; k++)
+        if (dk_str_eq(key, local_keys[k])) return k;
+    return -1;
+}
+
+/* Marp's built-in theme names, which map to our bundled marp-*.css. */
+static dk_str marp_theme(dk_str name) {
+    if (!name.p || name.n == 0 || dk_str_eq(name, "default")) return DK_STR("marp-default");
+    if (dk_str_eq(name, "gaia")) return DK_STR("marp-gaia");
+    if (dk_str_eq(name, "uncover")) return DK_STR("marp-uncover");
+    return name;
+}
+
+/* headingDivider: `N` (levels 1..N) or `[a, b, ...]`; sets *mask, 0 if malformed. */
+static int parse_heading_divider(dk_str v, unsigned *mask) {
+    unsigned m = 0;
+    v = dk_str_trim(v);
+    int list = v.n && v.p[0] == '[';
+    if (list) {
+        if (v.p[v.n - 1] != ']') return 0;
+        v.p++, v.n -= 2;
+    }
+    size_t i = 0;
+    while (i < v.n) {
+        while (i < v.n && (v.p[i] == ' ' || v.p[i] == ',')) i++;
+        if (i == v.n) break;
+        if (v.p[i] < '1' || v.p[i] > '6' || (i + 1 < v.n && v.p[i + 1] >= '0' && v.p[i + 1] <= '9'))
+            return 0;
+        int lv = v.p[i++] - '0';
+        if (list) m |= 1u << lv;
+        else
+            for (int k = 1; k <= lv; k++) m |= 1u << k;
+        if (!list && i < v.n) return 0;
+    }
+    *mask = m;
+    return m != 0;
+}
+
+/* Where directives land while scanning: the deck (globals) and one slide's state. */
+typedef struct {
+    dk_ctx *ctx;
+    dk_deck *d;
+    dk_dirval *cur;    /* carried from slide to slide; NULL: globals only */
+    dk_dirval *scoped; /* `_key`: this slide only */
+    int globals;       /* read global directives */
+    int found;         /* a Marp directive was seen */
+} dir_state;
+
+/* Apply one `key: value` directive (value already trimmed and unquoted). */
+static void apply_directive(dir_state *ds, dk_str key, dk_str val, size_t off) {
+    int scoped = key.n > 1 && key.p[0] == '_';
+    dk_str bare = scoped ? (dk_str){key.p + 1, key.n - 1} : key;
+    int k = local_key(bare);
+    if (k >= 0) {
+        /* `class` and `color` alone are Slidev's and reveal-md's words too */
+        if (scoped || (k != DK_DIR_CLASS && k != DK_DIR_COLOR)) ds->found = 1;
+        if (ds->cur) (scoped ? ds->scoped : ds->cur)[k] = (dk_dirval){val, off};
+        return;
+    }
+    if (!ds->globals || scoped) return;
+    if (dk_str_eq(key, "headingDivider")) {
+        ds->found = 1;
+        if (!parse_heading_divider(val, &ds->d->heading_divider))
+            dk_diag_warn(ds->ctx, off, "bad headingDivider '%.*s' (want 1-6 or a list like [2, 3])",
+                         (int)val.n, val.p);
+    } else if (dk_str_eq(key, "theme")) {
+        ds->d->theme = val;
+    } else if (dk_str_eq(key, "style")) {
+        ds->d->style = (dk_dirval){val, off};
+    } else if (dk_str_eq(key, "size")) {
+        if (!dk_deck_parse_size(val, &ds->d->width, &ds->d->height))
+            dk_diag_warn(ds->ctx, off, "bad slide size '%.*s' (want WxH, 16:9 or 4:3)", (int)val.n,
+                         val.p);
+    }
+}
+
+/*
+ * The directives of one comment body [a, b): only when every non-blank
+ * line is `key: value` (see the design note).
+ */
+static void comment_directives(dir_state *ds, const char *src, size_t a, size_t b) {
+    const char *colon;
+    for (int pass = 0; pass < 2; pass++) {
+        scanner sc = {src, b, a};
+        line ln;
+        while (next_line(&sc, &ln)) {
+            dk_str t = dk_str_trim((dk_str){src + ln.start, ln.end - ln.start});
+            if (t.n == 0) continue;
+            if (!is_key_line(t, &colon)) return;
+            if (pass == 0) continue;
+            dk_str key = dk_str_trim((dk_str){t.p, (size_t)(colon - t.p)});
+            dk_str val = unquote(dk_str_trim((dk_str){colon + 1, (size_t)(t.p + t.n - colon - 1)}));
+            apply_directive(ds, key, val, (size_t)(val.p - src));
+        }
+    }
+}
+
+/* Find the HTML comments in [from, to) outside fenced code and read their directives. */
+static void scan_comments(dir_state *ds, const char *src, size_t from, size_t to) {
+    scanner sc = {src, to, from};
+    line ln;
+    char fence_ch = 0;
+    size_t fence = 0;
+    while (next_line(&sc, &ln)) {
+        char c;
+        size_t len;
+        if (fence) {
+            if ((len = fence_len(src, &ln, &c, 1)) >= fence && c == fence_ch) fence = 0;
+            continue;
+        }
+        if ((len = fence_len(src, &ln, &c, 0)) > 0) {
+            fence = len;
+            fence_ch = c;
+            continue;
+        }
+        const char *o = find_bytes(src + ln.start, ln.end - ln.start, "<!--", 4);
+        if (!o) continue;
+        size_t a = (size_t)(o - src) + 4;
+        const char *e = find_bytes(src + a, to - a, "-->", 3);
+        if (!e) break; /* an unclosed comment hides the rest */
+        size_t b = (size_t)(e - src);
+        while (a < b && src[a] == '-') a++; /* <!--- ... ---> */
+        while (b > a && src[b - 1] == '-') b--;
+        comment_directives(ds, src, a, b);
+        sc.pos = (size_t)(e - src) + 3; /* go on after the comment, on the same line */
+    }
+}
+
+/* ---- splitting ----------------------------------------------------------------------- */
+
+/* The value of front matter key `key`, or a NULL view. */
+static dk_str meta_value(const dk_deck *d, const char *key) {
+    for (int i = 0; i < d->nmeta; i++)
+        if (dk_str_eq(d->meta[i].key, key)) return d->meta[i].value;
+    return (dk_str){NULL, 0};
+}
+
 /*
  * Split `src` into slides: see the design note above. The result's arrays
  * are malloc'd (dk_deck_free); bad front matter values are warnings.
@@ -266,33 +487,80 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
     st = parse_front_matter(ctx, src, n, from, &d, &body);
     if (st) goto done;
 
+    /* globals: the front matter, then comments anywhere (the last one wins, as in Marp) */
+    dir_state ds = {ctx, &d, NULL, NULL, 1, 0};
+    for (int i = 0; i < d.nmeta; i++)
+        if (!dk_str_eq(d.meta[i].key, "size") && !dk_str_eq(d.meta[i].key, "theme"))
+            apply_directive(&ds, d.meta[i].key, d.meta[i].value, (size_t)(d.meta[i].value.p - src));
+    scan_comments(&ds, src, body, n);
+    dk_str marp = meta_value(&d, "marp");
+    d.marp = (marp.p && dk_str_eq(marp, "true")) || ds.found;
+    if (d.marp) d.theme = marp_theme(d.theme);
+    d.vertical = !d.marp;
+    dk_str sep = meta_value(&d, "separator"), vsep = meta_value(&d, "verticalSeparator");
+
     scanner sc = {src, n, body};
     line ln;
     size_t start = body;
     char fence_ch = 0;
     size_t fence = 0;
+    int prev_blank = 1; /* the previous line was blank (or the slide just started) */
     while (next_line(&sc, &ln)) {
         char c;
         size_t len;
+        size_t cut = 0, next = 0; /* a break: the slide ends at `cut`, the next starts at `next` */
+        int blank = is_blank_line(src, &ln);
         if (fence) {
             if ((len = fence_len(src, &ln, &c, 1)) >= fence && c == fence_ch) fence = 0;
         } else if ((len = fence_len(src, &ln, &c, 0)) > 0) {
             fence = len;
             fence_ch = c;
-        } else if (is_separator(src, &ln)) {
+        } else if (is_separator(src, &ln) || is_custom_sep(src, &ln, sep) ||
+                   is_custom_sep(src, &ln, vsep) ||
+                   (prev_blank && (is_dashes(src, &ln, 4) || (d.vertical && is_dashes(src, &ln, 2))))) {
+            cut = ln.start, next = ln.next;
+        } else if (d.heading_divider & (1u << atx_level(src, &ln)) && atx_level(src, &ln) &&
+                   !only_comments(src, start, ln.start)) {
+            cut = next = ln.start; /* headingDivider: the heading opens the next slide */
+        }
+        if (next) {
             /* a separator with nothing before it makes no slide */
-            if (d.nslides > 0 || !all_space(src, start, ln.start)) {
-                if (!add_slide(&d, &cap, start, ln.start)) {
+            if (d.nslides > 0 || !all_space(src, start, cut)) {
+                if (!add_slide(&d, &cap, start, cut)) {
                     st = DK_ENOMEM;
                     goto done;
                 }
             }
-            start = ln.next;
+            start = next;
+            blank = 1;
         }
+        prev_blank = blank;
     }
     /* the last slide, unless a trailing separator left only white space */
-    if ((d.nslides == 0 || !all_space(src, start, n)) && !add_slide(&d, &cap, start, n))
+    if ((d.nslides == 0 || !all_space(src, start, n)) && !add_slide(&d, &cap, start, n)) {
         st = DK_ENOMEM;
+        goto done;
+    }
+
+    /* locals: the front matter applies to slide 1 on, then each slide's comments */
+    dk_dirval cur[DK_DIR_N], scoped[DK_DIR_N];
+    memset(cur, 0, sizeof cur);
+    d.dirs = calloc((size_t)d.nslides, sizeof *d.dirs);
+    if (!d.dirs) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    ds = (dir_state){ctx, &d, cur, scoped, 0, 0};
+    for (int i = 0; i < d.nslides; i++) {
+        dk_slide *sl = &d.slides[i];
+        memset(scoped, 0, sizeof scoped);
+        if (i == 0)
+            for (int m = 0; m < d.nmeta; m++)
+                apply_directive(&ds, d.meta[m].key, d.meta[m].value,
+                                (size_t)(d.meta[m].value.p - src));
+        scan_comments(&ds, src, sl->start, sl->end);
+        for (int k = 0; k < DK_DIR_N; k++) d.dirs[i].v[k] = scoped[k].v.p ? scoped[k] : cur[k];
+    }
 done:
     if (st) dk_deck_free(&d);
     *out = d;
@@ -302,6 +570,7 @@ done:
 /* Free the slide and meta arrays; the deck bytes stay the caller's. */
 void dk_deck_free(dk_deck *d) {
     free(d->slides);
+    free(d->dirs);
     free(d->meta);
     *d = (dk_deck){0};
 }

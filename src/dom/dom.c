@@ -69,6 +69,8 @@ typedef struct {
     dk_arena *a;
     const dk_html *html;
     int fix_text;
+    const GumboText *slide_notes[8]; /* `.slide:` comments met before <body> existed */
+    int nslide_notes;
 } builder;
 
 /* The deck offset of a pointer into the HTML text, or DK_NOPOS. */
@@ -213,6 +215,85 @@ static int add_text(builder *b, dk_node *parent, const GumboText *t) {
     return 1;
 }
 
+/* ---- annotation comments --------------------------------------------------- */
+
+/*
+ * Merge one attribute into `n`: class lists are joined, style declarations
+ * appended, anything else replaced. Returns 0 on OOM.
+ */
+static int merge_attr(dk_arena *a, dk_node *n, const char *name, const char *v, size_t src) {
+    const char *old = dk_node_attr(n, name);
+    int join = old && (strcmp(name, "class") == 0 || strcmp(name, "style") == 0);
+    if (!join) return dk_node_set_attr(a, n, name, v, src) == DK_OK;
+    size_t on = strlen(old), vn = strlen(v);
+    char *m = dk_arena_alloc(a, on + vn + 2);
+    if (!m) return 0;
+    memcpy(m, old, on);
+    m[on] = strcmp(name, "class") == 0 ? ' ' : ';';
+    memcpy(m + on + 1, v, vn + 1);
+    return dk_node_set_attr(a, n, name, m, src) == DK_OK;
+}
+
+/*
+ * If comment text `t` is an annotation (see dom.h), apply its `name="value"`
+ * attributes: to <body> for slides, else to `parent` when it holds inline
+ * content (the comment sits in a heading or paragraph) or to the last
+ * element before the comment. Returns 0 on OOM.
+ */
+static int annotate(builder *b, dk_node *parent, const GumboText *c, dk_node *body) {
+    const char *t = c->text;
+    while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') t++;
+    int slide = 0;
+    if (strncmp(t, ".slide:", 7) == 0) slide = 1, t += 7;
+    else if (strncmp(t, "slide ", 6) == 0) slide = 1, t += 6;
+    else if (strncmp(t, ".element:", 9) == 0) t += 9;
+    else if (strncmp(t, "element ", 8) == 0) t += 8;
+    else return 1;
+    dk_node *target = NULL;
+    if (slide) {
+        target = body;
+        for (dk_node *k = parent; k && !target; k = k->parent)
+            if (dk_node_is(k, "body")) target = k;
+        if (!target) { /* a comment before any content lands outside <body>: apply it later */
+            if (b->nslide_notes < (int)(sizeof b->slide_notes / sizeof *b->slide_notes))
+                b->slide_notes[b->nslide_notes++] = c;
+            return 1;
+        }
+    } else {
+        for (dk_node *k = parent->last; k && !target; k = k->prev)
+            if (k->type == DK_NODE_ELEMENT) target = k;
+            else if (k->text_len && strspn(k->text, " \t\r\n") < k->text_len) break;
+        static const char *const inl[] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th"};
+        for (size_t i = 0; i < sizeof inl / sizeof *inl; i++)
+            if (dk_node_is(parent, inl[i])) target = parent;
+    }
+    if (!target) return 1;
+    size_t base = c->original_text.length ? deck_pos(b, c->original_text.data) : DK_NOPOS;
+    /* name="value" | name='value' | name=value | name */
+    for (const char *p = t; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        size_t nn = strcspn(p, " \t\r\n=");
+        if (nn == 0) break;
+        const char *name = p, *v = "";
+        size_t vn = 0;
+        p += nn;
+        if (*p == '=') {
+            p++;
+            char q = (*p == '"' || *p == '\'') ? *p++ : 0;
+            v = p;
+            vn = q ? strcspn(p, q == '"' ? "\"" : "'") : strcspn(p, " \t\r\n");
+            p += vn;
+            if (q && *p) p++;
+        }
+        char *nm = dk_arena_strndup(b->a, name, nn), *val = dk_arena_strndup(b->a, v, vn);
+        if (!nm || !val) return 0;
+        for (char *s = nm; *s; s++)
+            if (*s >= 'A' && *s <= 'Z') *s += 32;
+        if (!merge_attr(b->a, target, nm, val, base)) return 0;
+    }
+    return 1;
+}
+
 /* Copy the tree under gumbo's <html> element, iteratively (see the note at the top). */
 static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
     dk_node *root = make_element(b, &groot->v.element);
@@ -242,7 +323,10 @@ static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
             case GUMBO_NODE_CDATA:
                 if (!add_text(b, d, &c->v.text)) return DK_ENOMEM;
                 break;
-            default: break; /* comments (and the document node, which is never a child) */
+            case GUMBO_NODE_COMMENT:
+                if (!annotate(b, d, &c->v.text, NULL)) return DK_ENOMEM;
+                break;
+            default: break; /* the document node, which is never a child */
             }
             continue;
         }
@@ -251,6 +335,9 @@ static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
         g = g->parent;
         d = d->parent;
     }
+    dk_node *body = dk_node_find(root, "body");
+    for (int k = 0; k < b->nslide_notes && body; k++)
+        if (!annotate(b, body, b->slide_notes[k], body)) return DK_ENOMEM;
     *out = root;
     return DK_OK;
 }
@@ -268,7 +355,7 @@ dk_status dk_dom_parse(dk_ctx *ctx, dk_arena *a, const dk_html *html, int fix_te
     opt.deallocator = scratch_free;
     opt.userdata = &list;
     opt.max_errors = 0; /* we do not report HTML parse errors: browsers recover silently */
-    builder b = {ctx, a, html, fix_text};
+    builder b = {.ctx = ctx, .a = a, .html = html, .fix_text = fix_text};
     *root = NULL;
     GumboOutput *g = gumbo_parse_with_options(&opt, html->html ? html->html : "", html->n);
     st = copy_tree(&b, g->root, root);
@@ -309,4 +396,72 @@ dk_node *dk_node_find(dk_node *root, const char *tag) {
         n = n->next;
     }
     return NULL;
+}
+
+/* ---- building and editing ------------------------------------------------------- */
+
+dk_node *dk_node_new_element(dk_arena *a, const char *tag, size_t src) {
+    dk_node *n = dk_arena_alloc(a, sizeof *n);
+    if (!n || !(n->tag = dk_arena_strndup(a, tag, strlen(tag)))) return NULL;
+    n->type = DK_NODE_ELEMENT;
+    n->src = src;
+    n->nth = n->nth_of_type = 1;
+    return n;
+}
+
+dk_node *dk_node_new_text(dk_arena *a, const char *s, size_t len, size_t src) {
+    dk_node *n = dk_arena_alloc(a, sizeof *n);
+    if (!n || !(n->text = dk_arena_strndup(a, s, len))) return NULL;
+    n->type = DK_NODE_TEXT;
+    n->text_len = len;
+    n->src = src;
+    return n;
+}
+
+dk_status dk_node_set_attr(dk_arena *a, dk_node *n, const char *name, const char *value,
+                           size_t src) {
+    char *v = dk_arena_strndup(a, value, strlen(value));
+    if (!v) return DK_ENOMEM;
+    dk_attr **tail = &n->attrs;
+    for (dk_attr *at = n->attrs; at; tail = &at->next, at = at->next) {
+        if (strcmp(at->name, name) != 0) continue;
+        at->value = v;
+        at->src = src;
+        return DK_OK;
+    }
+    dk_attr *at = dk_arena_alloc(a, sizeof *at);
+    if (!at || !(at->name = dk_arena_strndup(a, name, strlen(name)))) return DK_ENOMEM;
+    at->value = v;
+    at->src = src;
+    *tail = at;
+    return DK_OK;
+}
+
+void dk_node_detach(dk_node *n) {
+    dk_node *p = n->parent;
+    if (!p) return;
+    if (n->prev) n->prev->next = n->next;
+    else p->first = n->next;
+    if (n->next) n->next->prev = n->prev;
+    else p->last = n->prev;
+    n->parent = n->prev = n->next = NULL;
+}
+
+void dk_node_insert(dk_node *parent, dk_node *n, dk_node *ref) {
+    dk_node_detach(n);
+    if (!ref) {
+        append(parent, n);
+        return;
+    }
+    n->parent = parent;
+    n->next = ref;
+    n->prev = ref->prev;
+    if (ref->prev) ref->prev->next = n;
+    else parent->first = n;
+    ref->prev = n;
+}
+
+void dk_node_renumber(dk_node *parent) {
+    for (dk_node *k = parent->first; k; k = k->next)
+        if (k->type == DK_NODE_ELEMENT) number(k);
 }

@@ -5,6 +5,11 @@
  * Gumbo parses into a scratch allocation that is freed before we return;
  * only what we need is copied (MuPDF's xml.c does the same). Comments and
  * doctype are dropped; element and attribute names are lower case.
+ * Annotation comments are applied, not dropped: reveal.js's
+ * `<!-- .element: class="x" -->` and Advanced Slides' `<!-- element ... -->`
+ * add their attributes to the element they sit in (or, between blocks, to
+ * the element before them); `<!-- .slide: ... -->` and `<!-- slide ... -->`
+ * add theirs to <body>, the slide.
  *
  * Text that is clearly mojibake (UTF-8 read as Windows-1252) is repaired in
  * text nodes and attribute values, with one warning per deck.
@@ -55,6 +60,21 @@ const dk_attr *dk_node_attr_find(const dk_node *n, const char *name);
 dk_node *dk_node_find(dk_node *root, const char *tag);
 /* Is this element's tag `tag`? (NULL-safe; text nodes are never) */
 int dk_node_is(const dk_node *n, const char *tag);
+
+/* ---- building and editing trees (for transforms such as marp/) ---------- */
+
+/* A new element `tag` (copied) with no attributes, at deck offset `src`; NULL on OOM. */
+dk_node *dk_node_new_element(dk_arena *a, const char *tag, size_t src);
+/* A new text node holding a copy of s[0, n); NULL on OOM. */
+dk_node *dk_node_new_text(dk_arena *a, const char *s, size_t n, size_t src);
+/* Set (replace or add) attribute `name` to a copy of `value`. DK_ENOMEM on OOM. */
+dk_status dk_node_set_attr(dk_arena *a, dk_node *n, const char *name, const char *value, size_t src);
+/* Unlink `n` from its parent (if any); its subtree stays intact. */
+void dk_node_detach(dk_node *n);
+/* Insert `n` (detached first) before `ref` under `parent`; ref NULL appends. */
+void dk_node_insert(dk_node *parent, dk_node *n, dk_node *ref);
+/* Recompute nth / nth_of_type of the children of `parent` after edits. */
+void dk_node_renumber(dk_node *parent);
 
 /*
  * Mojibake repair (fixtext.c). If `s` is valid UTF-8 that reads as UTF-8

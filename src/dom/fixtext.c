@@ -14,8 +14,16 @@
  * UTF-8. A repaired run always has fewer code points, so a repair is always
  * "better". Double mojibake ("ÃƒÂ©") is undone by a second round.
  *
- * What we do not handle: mojibake glued to a genuine accented letter in one
- * run ("«ðŸ”—»" stays as it is), and other code pages (cp1251, MacRoman).
+ * Guards against false repairs: a run that decodes to a single character
+ * in U+0200..U+036F but ș ț (rare Latin Extended-B, IPA, modifier letters,
+ * combining marks) is genuine
+ * text, a capital and a punctuation mark as in "CAFÉ”" or "ÉTÉ»". Runs that
+ * mix genuine characters with mojibake ("«ðŸ”—»", "naïveâ€™s") are repaired
+ * only where three or four characters spell one UTF-8 sequence, which
+ * genuine text practically never does.
+ *
+ * What we do not handle: a 2-byte sequence glued to a genuine accented
+ * letter ("«Ã©»" stays), and other code pages (cp1251, MacRoman).
  */
 #include "dom.h"
 
@@ -89,7 +97,45 @@ static int is_mojibake_run(const unsigned char *s, size_t n) {
             seqs++;
         }
     }
+    /* one capital letter and a punctuation mark ("CAFÉ”", "ÉTÉ»", "È…") also form a 2-byte
+       sequence, of rare Latin Extended-B letters (all but Romanian ș ț), IPA letters,
+       modifiers or combining marks, which text hardly ever holds */
+    if (seqs == 1 && acc >= 0x200 && acc <= 0x36F && !(acc >= 0x218 && acc <= 0x21B)) return 0;
     return need == 0 && seqs > 0;
+}
+
+/*
+ * A 3- or 4-byte UTF-8 sequence spelled in cp1252 characters at s[0..n)?
+ * Returns how many bytes of `s` it takes (0: none) and its bytes in out[].
+ * Used inside runs that mix mojibake with genuine characters ("«ðŸ”—»"):
+ * a lone 2-byte sequence is too likely to be genuine there ("É»"), three
+ * or four cp1252 characters forming UTF-8 practically never are.
+ */
+static size_t long_seq(const unsigned char *s, size_t n, unsigned char out[4], int *nout) {
+    size_t i = 0;
+    unsigned cp;
+    size_t l = utf8_decode(s, n, &cp);
+    int b = l ? to_byte(cp) : -1;
+    int need;
+    unsigned acc, min;
+    if (b >= 0xE0 && b <= 0xEF) need = 2, acc = (unsigned)b & 0x0F, min = 0x800;
+    else if (b >= 0xF0 && b <= 0xF4) need = 3, acc = (unsigned)b & 0x07, min = 0x10000;
+    else return 0;
+    out[0] = (unsigned char)b;
+    *nout = 1;
+    i = l;
+    while (need > 0) {
+        if (i >= n || s[i] < 0x80) return 0;
+        l = utf8_decode(s + i, n - i, &cp);
+        b = l ? to_byte(cp) : -1;
+        if (b < 0 || (b & 0xC0) != 0x80) return 0;
+        acc = acc << 6 | ((unsigned)b & 0x3F);
+        out[(*nout)++] = (unsigned char)b;
+        i += l;
+        need--;
+    }
+    if (acc < min || acc > 0x10FFFF || (acc >= 0xD800 && acc <= 0xDFFF)) return 0;
+    return i;
 }
 
 /*
@@ -111,9 +157,24 @@ static int fix_round(const unsigned char *s, size_t n, unsigned char *out, size_
         size_t e = i;
         while (e < n && s[e] >= 0x80) e++; /* a maximal run of non-ASCII characters */
         if (!is_mojibake_run(s + i, e - i)) {
-            if (out) memmove(out + j, s + i, e - i);
-            j += e - i;
-            i = e;
+            /* genuine characters, perhaps with long mojibake sequences glued on */
+            while (i < e) {
+                unsigned char seq[4];
+                int ns = 0;
+                size_t used = long_seq(s + i, e - i, seq, &ns);
+                if (used) {
+                    fixed++;
+                    if (out) memcpy(out + j, seq, (size_t)ns);
+                    j += (size_t)ns;
+                    i += used;
+                    continue;
+                }
+                unsigned cp;
+                size_t l = utf8_decode(s + i, e - i, &cp);
+                if (out) memmove(out + j, s + i, l);
+                j += l;
+                i += l;
+            }
             continue;
         }
         fixed++;

@@ -66,16 +66,30 @@ static int definite(dk_len l, double base) {
 static void translate(dk_box *b, double dx, double dy) {
     b->x += dx;
     b->y += dy;
+    b->marker_box.x += dx;
+    b->marker_box.y += dy;
     for (dk_box *k = b->first; k; k = k->next) translate(k, dx, dy);
 }
 
-/* Used margins, borders, padding (percentages of the containing block width). */
+/* Rows, row groups and cells: margins do not apply; rows and groups have no padding either. */
+static int table_part(const dk_style *s) {
+    return s->display >= DK_DISPLAY_TABLE_ROW_GROUP && s->display <= DK_DISPLAY_TABLE_CELL;
+}
+
+/*
+ * Used margins, borders, padding (percentages of the containing block
+ * width). Table parts in the collapsing border model keep half their
+ * collapsed borders (table_collapse()).
+ */
 static void edges(dk_box *b, double cbw) {
     const dk_style *s = b->style;
+    int part = table_part(s), cell = s->display == DK_DISPLAY_TABLE_CELL;
+    int nopad = (part && !cell) || (b->kind == DK_BOX_TABLE && b->collapsed);
     for (int i = 0; i < 4; i++) {
-        b->margin[i] = len(s->margin[i], cbw);
-        b->padding[i] = len(s->padding[i], cbw);
-        b->border[i] = s->border_style[i] != DK_BORDER_NONE ? s->border_width[i] : 0;
+        b->margin[i] = part ? 0 : len(s->margin[i], cbw);
+        b->padding[i] = nopad ? 0 : len(s->padding[i], cbw);
+        if (b->collapsed) b->border[i] = b->cborder[i] / 2;
+        else b->border[i] = s->border_style[i] != DK_BORDER_NONE && (!part || cell) ? s->border_width[i] : 0;
     }
 }
 
@@ -101,7 +115,7 @@ static int is_item(const dk_box *b) {
 /* Does this box establish a block formatting context (so margins stay inside)? */
 static int bfc_root(const dk_box *b) {
     return b->kind != DK_BOX_BLOCK || b->atomic_inline || is_item(b) || b->style->overflow_hidden ||
-           !b->parent;
+           !b->parent || table_part(b->style);
 }
 
 enum { MEASURE_MAX = -1, MEASURE_MIN = -2 };
@@ -112,6 +126,7 @@ static int compressible(const dk_style *s) {
 }
 
 static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width);
+static void table_intrinsic(L *l, dk_box *t, double *tmn, double *tmx);
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width);
 
 /* ---- intrinsic sizes ------------------------------------------------------ */
@@ -152,6 +167,15 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         if (l->text->measure(l->text, l->a, &b->para, &unused, &cmax) != DK_OK) l->st = DK_ENOMEM;
         *mn = cmin;
         *mx = cmax;
+        return;
+    }
+    if (b->kind == DK_BOX_TABLE) {
+        table_intrinsic(l, b, &cmin, &cmax);
+        edges(b, 0);
+        frame = hframe(b);
+        if (definite(s->width, -1)) cmin = cmax = DK_MAX(cmin, len(s->width, -1) - (s->box_sizing ? frame : 0));
+        *mn = cmin + frame + marg;
+        *mx = cmax + frame + marg;
         return;
     }
     if (b->kind == DK_BOX_FLEX && !s->flex_direction_column) {
@@ -394,8 +418,9 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
         dk_run *r = &para->para.runs[k->first_run];
         r->box_w = k->w + k->margin[1] + k->margin[3];
         r->box_h = k->h + k->margin[0] + k->margin[2];
-        /* images sit on the baseline with their bottom margin edge; blocks on their last line */
-        r->box_baseline = r->box_h;
+        /* images sit on the baseline with their bottom margin edge, form controls with their
+           bottom border edge (as Chromium does); blocks on their last line */
+        r->box_baseline = k->checkbox ? r->box_h - k->margin[2] : r->box_h;
         if (k->kind != DK_BOX_IMAGE) {
             const dk_box *p = k->last;
             while (p && p->kind != DK_BOX_PARA) p = p->last;
@@ -701,101 +726,606 @@ static void layout_grid(L *l, dk_box *b, double cx, double cy, double cw, double
 
 /* ---- flex ---------------------------------------------------------------------------- */
 
+/*
+ * Flexbox (CSS Flexbox 1 §9) for what slides use: row and column
+ * directions (and their reverses), wrapping into lines, gaps, flex-basis /
+ * grow / shrink with the automatic minimum size (§4.5: an item does not
+ * shrink below its min-content width, or in a column below its content
+ * height, unless it clips its overflow or sets a minimum), auto margins
+ * (they take free space before justify-content, and centre an item on the
+ * cross axis), justify-content, align-items / align-self and stretched
+ * lines (align-content: normal). Baseline alignment is treated as start;
+ * images are not stretched on the cross axis.
+ */
+
+typedef struct {
+    dk_box *box;
+    double base;   /* hypothetical main size of the border box */
+    double target; /* flexed main size of the border box */
+    double floor_, ceil_;
+    double mmain;  /* main-axis margins */
+    int frozen;
+} fitem;
+
+static int cross_auto_margins(const dk_box *k, int column, int *before, int *after) {
+    *before = is_auto(k->style->margin[column ? DK_LEFT : DK_TOP]);
+    *after = is_auto(k->style->margin[column ? DK_RIGHT : DK_BOTTOM]);
+    return *before || *after;
+}
+
+/* Grow or shrink the items [a, e) to fill `avail` (§9.7, with freezing). */
+static void flex_resolve(fitem *it, int a, int e, double avail, double gap) {
+    double sum = gap * (e - a - 1);
+    for (int i = a; i < e; i++) sum += it[i].base + it[i].mmain;
+    int grow = avail - sum > 0;
+    for (int i = a; i < e; i++) {
+        it[i].target = it[i].base;
+        const dk_style *s = it[i].box->style;
+        double f = grow ? s->flex_grow : s->flex_shrink;
+        it[i].frozen = f <= 0 || (grow && it[i].base > it[i].ceil_) || (!grow && it[i].base < it[i].floor_) ||
+                       it[i].box->kind == DK_BOX_IMAGE;
+    }
+    for (int iter = 0; iter <= e - a; iter++) {
+        double used = gap * (e - a - 1), factors = 0;
+        for (int i = a; i < e; i++) {
+            const dk_style *s = it[i].box->style;
+            used += (it[i].frozen ? it[i].target : it[i].base) + it[i].mmain;
+            if (!it[i].frozen) factors += grow ? s->flex_grow : s->flex_shrink * it[i].base;
+        }
+        double free_space = avail - used;
+        if (factors <= 0) break;
+        /* fewer than 1 in total grows only by that fraction (§9.7 step 4b) */
+        if (grow && factors < 1) free_space *= factors;
+        double violation = 0;
+        for (int i = a; i < e; i++) {
+            if (it[i].frozen) continue;
+            const dk_style *s = it[i].box->style;
+            double share = grow ? s->flex_grow / factors : s->flex_shrink * it[i].base / factors;
+            double t = it[i].base + free_space * share;
+            double c = DK_MIN(DK_MAX(t, it[i].floor_), it[i].ceil_);
+            violation += c - t;
+            it[i].target = c;
+        }
+        int again = 0;
+        for (int i = a; i < e; i++) {
+            if (it[i].frozen) continue;
+            double t = it[i].target;
+            if (violation == 0 || (violation > 0 && t <= it[i].floor_) || (violation < 0 && t >= it[i].ceil_))
+                it[i].frozen = 1;
+            else
+                again = 1;
+        }
+        if (!again || violation == 0) break;
+    }
+}
+
 static void layout_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     const dk_style *s = b->style;
-    int column = s->flex_direction_column;
-    double gap = column ? s->row_gap : s->column_gap;
+    int column = s->flex_direction_column, reverse = s->flex_direction_reverse;
+    double gap = column ? s->row_gap : s->column_gap, cgap = column ? s->column_gap : s->row_gap;
     double main_avail = column ? ch : cw;
-    double total = 0;
     int n = 0;
-    double grow = 0, shrink_w = 0;
-    /* hypothetical main sizes */
-    for (dk_box *k = b->first; k; k = k->next, n++) {
+    for (dk_box *k = b->first; k; k = k->next) n++;
+    fitem *it = dk_arena_alloc(l->a, sizeof(fitem) * (size_t)(n + 1));
+    int *line_end = dk_arena_alloc(l->a, sizeof(int) * (size_t)(n + 1));
+    double *line_cross = dk_arena_alloc(l->a, sizeof(double) * (size_t)(n + 1));
+    if (!it || !line_end || !line_cross) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    /* hypothetical main sizes (border boxes) */
+    int i = 0;
+    for (dk_box *k = b->first; k; k = k->next, i++) {
         const dk_style *ks = k->style;
+        fitem *f = &it[i];
+        f->box = k;
         edges(k, cw);
+        int before, after, cam = cross_auto_margins(k, column, &before, &after);
+        int as = align_of(ks->align_self, s->align_items);
+        int stretch = !cam && (as == DK_AL_NORMAL || as == DK_AL_STRETCH);
         if (column) {
             double w = -1;
-            int as = align_of(ks->align_self, s->align_items);
-            if (is_auto(ks->width) && as != DK_AL_NORMAL && as != DK_AL_STRETCH)
+            if (is_auto(ks->width) && !stretch)
                 w = fit_content(l, k, cw) - k->margin[1] - k->margin[3] - hframe(k);
             if (k->kind == DK_BOX_IMAGE) layout_image(l, k, 0, 0, cw, ch);
             else layout_box(l, k, 0, 0, cw, -1, w);
-            if (ks->flex_basis.unit == DK_LEN_PX) k->h = ks->flex_basis.v;
-            total += k->h + k->margin[0] + k->margin[2];
+            double content_h = k->h;
+            f->mmain = k->margin[0] + k->margin[2];
+            f->base = k->h;
+            if (ks->flex_basis.unit == DK_LEN_PX || (ks->flex_basis.unit == DK_LEN_PCT && ch >= 0))
+                f->base = len(ks->flex_basis, ch) + (ks->box_sizing ? 0 : vframe(k));
+            int auto_min = is_auto(ks->min_height) && !ks->overflow_hidden && k->kind != DK_BOX_IMAGE;
+            f->floor_ = auto_min ? DK_MIN(content_h, definite(ks->height, ch) ? k->h : content_h)
+                                 : clamp_size(0, ks->min_height, ks->max_height, ch, vframe(k), ks->box_sizing) + vframe(k);
+            f->ceil_ = ks->max_height.unit != DK_LEN_NONE && definite(ks->max_height, ch)
+                           ? len(ks->max_height, ch) - (ks->box_sizing ? vframe(k) : 0) + vframe(k)
+                           : INFINITY;
         } else {
-            double w;
+            double w, mn = 0, mx = 0;
+            f->mmain = k->margin[1] + k->margin[3];
             if (k->kind == DK_BOX_IMAGE) {
                 layout_image(l, k, 0, 0, cw, ch);
-                w = k->w;
-            } else if (ks->flex_basis.unit == DK_LEN_PX) {
-                w = ks->flex_basis.v;
-            } else if (definite(ks->width, cw)) {
-                w = len(ks->width, cw) + (ks->box_sizing ? 0 : hframe(k));
+                w = mn = k->w;
             } else {
-                double mn, mx;
                 intrinsic(l, k, &mn, &mx);
-                w = mx - k->margin[1] - k->margin[3];
+                edges(k, cw);
+                mn -= f->mmain;
+                mx -= f->mmain;
+                if (ks->flex_basis.unit == DK_LEN_PX || (ks->flex_basis.unit == DK_LEN_PCT && cw >= 0))
+                    w = len(ks->flex_basis, cw) + (ks->box_sizing ? 0 : hframe(k));
+                else if (definite(ks->width, cw))
+                    w = len(ks->width, cw) + (ks->box_sizing ? 0 : hframe(k));
+                else
+                    w = mx;
             }
-            k->w = w;
-            total += w + k->margin[1] + k->margin[3];
-        }
-        grow += ks->flex_grow;
-        shrink_w += ks->flex_shrink * (column ? k->h : k->w);
-    }
-    total += n > 1 ? gap * (n - 1) : 0;
-    double free_space = main_avail >= 0 ? main_avail - total : 0;
-    /* flex: grow or shrink the main sizes */
-    for (dk_box *k = b->first; k; k = k->next) {
-        double *m = column ? &k->h : &k->w;
-        if (free_space > 0 && grow > 0) *m += free_space * k->style->flex_grow / grow;
-        else if (free_space < 0 && shrink_w > 0 && k->kind != DK_BOX_IMAGE) {
-            double f = k->style->flex_shrink * *m / shrink_w;
-            double mn, mx;
-            intrinsic(l, k, &mn, &mx);
-            double floor_ = column ? 0 : mn - k->margin[1] - k->margin[3];
-            *m = DK_MAX(*m + free_space * f, floor_);
+            double specified = definite(ks->width, cw) ? len(ks->width, cw) + (ks->box_sizing ? 0 : hframe(k)) : INFINITY;
+            int auto_min = is_auto(ks->min_width) && !ks->overflow_hidden;
+            f->floor_ = auto_min ? DK_MIN(mn, specified)
+                                 : clamp_size(0, ks->min_width, ks->max_width, cw, hframe(k), ks->box_sizing) + hframe(k);
+            f->ceil_ = ks->max_width.unit != DK_LEN_NONE && definite(ks->max_width, cw)
+                           ? len(ks->max_width, cw) - (ks->box_sizing ? hframe(k) : 0) + hframe(k)
+                           : INFINITY;
+            f->base = w;
         }
     }
-    if (grow > 0 && free_space > 0) free_space = 0;
-    /* final layout at the main sizes, cross sizes */
-    double cross = 0;
-    for (dk_box *k = b->first; k; k = k->next) {
-        if (!column && k->kind != DK_BOX_IMAGE) layout_box(l, k, 0, 0, cw, -1, k->w - hframe(k));
-        cross = DK_MAX(cross, column ? k->w + k->margin[1] + k->margin[3] : k->h + k->margin[0] + k->margin[2]);
+    /* lines */
+    int nlines = 0;
+    for (i = 0; i < n;) {
+        int e = i + 1;
+        double sum = it[i].base + it[i].mmain;
+        if (s->flex_wrap && main_avail >= 0)
+            while (e < n && sum + gap + it[e].base + it[e].mmain <= main_avail + 0.01)
+                sum += gap + it[e].base + it[e].mmain, e++;
+        else
+            e = n;
+        line_end[nlines++] = e;
+        i = e;
     }
-    double line_cross = column ? cw : (ch >= 0 && !is_auto(s->height) ? ch : cross);
-    /* justify-content */
-    double lead = 0, between = gap;
-    if (free_space > 0) {
-        switch (s->justify_content) {
-        case DK_AL_CENTER: lead = free_space / 2; break;
-        case DK_AL_END: lead = free_space; break;
-        case DK_AL_SPACE_BETWEEN: if (n > 1) between += free_space / (n - 1); break;
-        case DK_AL_SPACE_AROUND: lead = free_space / n / 2; between += free_space / n; break;
-        case DK_AL_SPACE_EVENLY: lead = free_space / (n + 1); between += free_space / (n + 1); break;
-        default: break;
+    /* flex each line; lay items out at their main sizes; line cross sizes */
+    double avail = main_avail >= 0 ? main_avail : INFINITY;
+    int a = 0;
+    for (int ln = 0; ln < nlines; ln++) {
+        int e = line_end[ln];
+        if (avail < INFINITY) {
+            flex_resolve(it, a, e, avail, gap);
+        } else {
+            for (i = a; i < e; i++) it[i].target = it[i].base;
+        }
+        double cross = 0;
+        for (i = a; i < e; i++) {
+            dk_box *k = it[i].box;
+            if (column) {
+                k->h = DK_MAX(it[i].target, 0);
+                cross = DK_MAX(cross, k->w + k->margin[1] + k->margin[3]);
+            } else {
+                if (k->kind != DK_BOX_IMAGE)
+                    layout_box(l, k, 0, 0, cw, ch, DK_MAX(it[i].target - hframe(k), 0));
+                else
+                    k->w = it[i].target;
+                cross = DK_MAX(cross, k->h + k->margin[0] + k->margin[2]);
+            }
+        }
+        line_cross[ln] = cross;
+        a = e;
+    }
+    /* a single line fills a definite cross size; extra cross space stretches the lines */
+    double cross_avail = column ? cw : (ch >= 0 && !is_auto(s->height) ? ch : -1);
+    if (nlines == 1 && cross_avail >= 0) {
+        line_cross[0] = cross_avail;
+    } else if (cross_avail >= 0) {
+        double used = cgap * (nlines - 1);
+        for (int ln = 0; ln < nlines; ln++) used += line_cross[ln];
+        if (cross_avail > used)
+            for (int ln = 0; ln < nlines; ln++) line_cross[ln] += (cross_avail - used) / nlines;
+    }
+    /* place */
+    double cpos = 0, main_used = 0;
+    a = 0;
+    for (int ln = 0; ln < nlines; ln++) {
+        int e = line_end[ln], nauto = 0;
+        double used = gap * (e - a - 1);
+        for (i = a; i < e; i++) {
+            dk_box *k = it[i].box;
+            used += (column ? k->h : k->w) + it[i].mmain;
+            nauto += is_auto(k->style->margin[column ? DK_TOP : DK_LEFT]) +
+                     is_auto(k->style->margin[column ? DK_BOTTOM : DK_RIGHT]);
+        }
+        double free_space = main_avail >= 0 ? main_avail - used : 0;
+        double lead = 0, between = gap, per_auto = 0;
+        if (free_space > 0 && nauto) {
+            per_auto = free_space / nauto;
+        } else if (free_space > 0) {
+            int cnt = e - a;
+            switch (s->justify_content) {
+            case DK_AL_CENTER: lead = free_space / 2; break;
+            case DK_AL_END: lead = free_space; break;
+            case DK_AL_SPACE_BETWEEN: if (cnt > 1) between += free_space / (cnt - 1); break;
+            case DK_AL_SPACE_AROUND: lead = free_space / cnt / 2; between += free_space / cnt; break;
+            case DK_AL_SPACE_EVENLY: lead = free_space / (cnt + 1); between += free_space / (cnt + 1); break;
+            default: break;
+            }
+        } else if (free_space < 0 && (s->justify_content == DK_AL_CENTER)) {
+            lead = free_space / 2; /* overflow spreads both ways when centred */
+        }
+        if (reverse && !nauto && free_space > 0 &&
+            (s->justify_content == DK_AL_NORMAL || s->justify_content == DK_AL_START))
+            lead = free_space; /* flex-start is the end of a reversed line */
+        double pos = lead;
+        for (i = a; i < e; i++) {
+            dk_box *k = it[i].box;
+            const dk_style *ks = k->style;
+            if (is_auto(ks->margin[column ? DK_TOP : DK_LEFT])) pos += per_auto;
+            int before, after, cam = cross_auto_margins(k, column, &before, &after);
+            int as = align_of(ks->align_self, s->align_items);
+            double lc = line_cross[ln];
+            double csize = column ? k->w + k->margin[1] + k->margin[3] : k->h + k->margin[0] + k->margin[2];
+            double off = 0;
+            if (cam) {
+                double room = lc - csize;
+                if (room > 0) off = before && after ? room / 2 : before ? room : 0;
+            } else if (as == DK_AL_NORMAL || as == DK_AL_STRETCH) {
+                if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE)
+                    k->h = DK_MAX(k->h, lc - k->margin[0] - k->margin[2]);
+            } else if (as == DK_AL_CENTER) {
+                off = (lc - csize) / 2;
+            } else if (as == DK_AL_END) {
+                off = lc - csize;
+            }
+            double msize = column ? k->h + k->margin[0] + k->margin[2] : k->w + k->margin[1] + k->margin[3];
+            double mpos = reverse && main_avail >= 0 ? main_avail - pos - msize : pos;
+            double tx = column ? cpos + off : mpos, ty = column ? mpos : cpos + off;
+            translate(k, cx + tx + k->margin[3] - k->x, cy + ty + k->margin[0] - k->y);
+            pos += msize + between;
+            if (is_auto(ks->margin[column ? DK_BOTTOM : DK_RIGHT])) pos += per_auto;
+        }
+        main_used = DK_MAX(main_used, used);
+        cpos += line_cross[ln] + cgap;
+        a = e;
+    }
+    /* content height; a definite height wins in layout_box */
+    b->h = column ? main_used : (nlines ? cpos - cgap : 0);
+}
+
+/* ---- tables ---------------------------------------------------------------------------- */
+
+/*
+ * Tables (CSS 2.1 §17, auto table layout as browsers do it). The grid is
+ * read from the box tree once: rows in document order (inside row groups
+ * or directly in the table), cells with their column spans. Column widths
+ * come from the cells' min- and max-content widths (spanning cells spread
+ * what they need beyond their columns evenly); the table is as wide as its
+ * columns' max-content, or as its container when that is narrower (the
+ * columns then sit between min and max in proportion to max - min) or when
+ * the table is wider (a given width, or stretched as a flex item): the
+ * extra goes to the columns in proportion to their max-content.
+ * Rows are as tall as their tallest cell; cells stretch to the row and
+ * move their content for vertical-align middle / bottom.
+ *
+ * Collapsing borders (§17.6.2): every grid line gets the widest border of
+ * the table, rows, row groups and cells along it; a cell's used border is
+ * half of each of its lines, the table's half of its outer lines, as
+ * Chromium reports them. Not supported: rowspan (cells span one row),
+ * captions (laid out as blocks above the rows), fixed table layout,
+ * column elements, border conflict rules beyond "widest wins".
+ */
+
+typedef struct {
+    dk_box *cell;
+    int row, col, span;
+} tcell;
+
+typedef struct dk_tgrid {
+    int nrows, ncols, ncells;
+    dk_box **rows;
+    tcell *cells;
+} tgrid;
+
+static int is_row_group(const dk_style *s) {
+    return s->display == DK_DISPLAY_TABLE_ROW_GROUP || s->display == DK_DISPLAY_TABLE_HEADER_GROUP ||
+           s->display == DK_DISPLAY_TABLE_FOOTER_GROUP;
+}
+
+/* The rows and cells of table `t`, built once (NULL on OOM). */
+static tgrid *table_grid(L *l, dk_box *t) {
+    if (t->tgrid) return t->tgrid;
+    tgrid *g = dk_arena_alloc(l->a, sizeof *g);
+    int nrows = 0, ncells = 0;
+    for (dk_box *k = t->first; k; k = k->next) {
+        if (is_row_group(k->style)) {
+            for (dk_box *r = k->first; r; r = r->next, nrows++)
+                for (dk_box *c = r->first; c; c = c->next) ncells++;
+        } else if (k->style->display == DK_DISPLAY_TABLE_ROW) {
+            nrows++;
+            for (dk_box *c = k->first; c; c = c->next) ncells++;
         }
     }
-    double pos = lead, used = 0;
-    for (dk_box *k = b->first; k; k = k->next) {
-        int as = align_of(k->style->align_self, s->align_items);
-        double msize = column ? k->h + k->margin[0] + k->margin[2] : k->w + k->margin[1] + k->margin[3];
-        double csize = column ? k->w + k->margin[1] + k->margin[3] : k->h + k->margin[0] + k->margin[2];
-        double off = 0;
-        if (as == DK_AL_NORMAL || as == DK_AL_STRETCH) {
-            if (!column && is_auto(k->style->height) && k->kind != DK_BOX_IMAGE)
-                k->h = DK_MAX(k->h, line_cross - k->margin[0] - k->margin[2]);
-        } else if (as == DK_AL_CENTER) {
-            off = (line_cross - csize) / 2;
-        } else if (as == DK_AL_END) {
-            off = line_cross - csize;
-        }
-        double tx = column ? off : pos, ty = column ? pos : off;
-        translate(k, cx + tx + k->margin[3] - k->x, cy + ty + k->margin[0] - k->y);
-        pos += msize + between;
-        used += msize + (k->next ? gap : 0);
+    if (g) {
+        g->rows = dk_arena_alloc(l->a, sizeof(dk_box *) * (size_t)(nrows + 1));
+        g->cells = dk_arena_alloc(l->a, sizeof(tcell) * (size_t)(ncells + 1));
     }
-    b->h = column ? used : line_cross; /* content height; a definite height wins in layout_box */
+    if (!g || !g->rows || !g->cells) {
+        l->st = DK_ENOMEM;
+        return NULL;
+    }
+    for (dk_box *k = t->first; k; k = k->next) {
+        dk_box *r = is_row_group(k->style) ? k->first : k->style->display == DK_DISPLAY_TABLE_ROW ? k : NULL;
+        for (; r; r = r == k ? NULL : r->next) {
+            int col = 0;
+            for (dk_box *c = r->first; c; c = c->next) {
+                int span = c->colspan > 1 ? DK_MIN(c->colspan, 1000) : 1;
+                g->cells[g->ncells++] = (tcell){c, g->nrows, col, span};
+                col += span;
+            }
+            g->ncols = DK_MAX(g->ncols, col);
+            g->rows[g->nrows++] = r;
+        }
+    }
+    t->tgrid = g;
+    return g;
+}
+
+typedef struct {
+    double w;
+    dk_rgba c;
+    unsigned char st;
+} cedge;
+
+/* One border onto a grid line: the wider wins (ties: the earlier, as tables, rows, cells go). */
+static void cmerge(cedge *e, const dk_style *s, int side) {
+    if (s->border_style[side] == DK_BORDER_NONE) return;
+    double w = s->border_width[side];
+    if (w > e->w) *e = (cedge){w, s->border_color[side], s->border_style[side]};
+}
+
+/* Resolve collapsed borders into cborder/ccolor/cstyle of the table and its cells. */
+static void table_collapse(L *l, dk_box *t, tgrid *g) {
+    int R = g->nrows, C = g->ncols > 0 ? g->ncols : 1;
+    /* h[r*C + c]: line above row r at column c; v[r*(C+1) + c]: line left of column c */
+    cedge *h = dk_arena_alloc(l->a, sizeof(cedge) * (size_t)((R + 1) * C));
+    cedge *v = dk_arena_alloc(l->a, sizeof(cedge) * (size_t)(R * (C + 1) + 1));
+    if (!h || !v) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    memset(h, 0, sizeof(cedge) * (size_t)((R + 1) * C));
+    memset(v, 0, sizeof(cedge) * (size_t)(R * (C + 1) + 1));
+    for (int c = 0; c < C; c++) {
+        cmerge(&h[c], t->style, DK_TOP);
+        cmerge(&h[R * C + c], t->style, DK_BOTTOM);
+    }
+    for (int r = 0; r < R; r++) {
+        cmerge(&v[r * (C + 1)], t->style, DK_LEFT);
+        cmerge(&v[r * (C + 1) + C], t->style, DK_RIGHT);
+        const dk_box *row = g->rows[r], *grp = row->parent != t ? row->parent : NULL;
+        for (int c = 0; c < C; c++) {
+            cmerge(&h[r * C + c], row->style, DK_TOP);
+            cmerge(&h[(r + 1) * C + c], row->style, DK_BOTTOM);
+            if (grp && row == grp->first) cmerge(&h[r * C + c], grp->style, DK_TOP);
+            if (grp && row == grp->last) cmerge(&h[(r + 1) * C + c], grp->style, DK_BOTTOM);
+        }
+    }
+    for (int i = 0; i < g->ncells; i++) {
+        const tcell *x = &g->cells[i];
+        const dk_style *s = x->cell->style;
+        for (int c = x->col; c < x->col + x->span && c < C; c++) {
+            cmerge(&h[x->row * C + c], s, DK_TOP);
+            cmerge(&h[(x->row + 1) * C + c], s, DK_BOTTOM);
+        }
+        cmerge(&v[x->row * (C + 1) + x->col], s, DK_LEFT);
+        cmerge(&v[x->row * (C + 1) + DK_MIN(x->col + x->span, C)], s, DK_RIGHT);
+    }
+    for (int i = 0; i < g->ncells; i++) {
+        const tcell *x = &g->cells[i];
+        dk_box *b = x->cell;
+        cedge e[4] = {h[x->row * C + x->col], v[x->row * (C + 1) + DK_MIN(x->col + x->span, C)],
+                      h[(x->row + 1) * C + x->col], v[x->row * (C + 1) + x->col]};
+        for (int c = x->col + 1; c < x->col + x->span && c < C; c++) {
+            if (h[x->row * C + c].w > e[0].w) e[0] = h[x->row * C + c];
+            if (h[(x->row + 1) * C + c].w > e[2].w) e[2] = h[(x->row + 1) * C + c];
+        }
+        b->collapsed = 1;
+        for (int k = 0; k < 4; k++) {
+            b->cborder[k] = e[k].w;
+            b->ccolor[k] = e[k].c;
+            b->cstyle[k] = e[k].st;
+        }
+    }
+    /* the table: half its outer lines, the widest along each side (Chromium takes the first
+       row's and column's; they agree for the tables slides hold) */
+    t->collapsed = 1;
+    memset(t->cborder, 0, sizeof t->cborder);
+    for (int c = 0; c < C; c++) {
+        t->cborder[DK_TOP] = DK_MAX(t->cborder[DK_TOP], h[c].w);
+        t->cborder[DK_BOTTOM] = DK_MAX(t->cborder[DK_BOTTOM], h[R * C + c].w);
+    }
+    for (int r = 0; r < R; r++) {
+        t->cborder[DK_LEFT] = DK_MAX(t->cborder[DK_LEFT], v[r * (C + 1)].w);
+        t->cborder[DK_RIGHT] = DK_MAX(t->cborder[DK_RIGHT], v[r * (C + 1) + C].w);
+    }
+    for (int k = 0; k < 4; k++) {
+        t->ccolor[k] = t->style->border_color[k];
+        t->cstyle[k] = t->style->border_style[k];
+    }
+}
+
+/*
+ * Column min- and max-content widths (border boxes of the cells) into
+ * mn/mx (g->ncols each, from the arena); NULL grid on OOM.
+ */
+static tgrid *table_columns(L *l, dk_box *t, double **mn, double **mx) {
+    tgrid *g = table_grid(l, t);
+    if (!g) return NULL;
+    if (t->style->border_collapse) table_collapse(l, t, g);
+    int C = g->ncols > 0 ? g->ncols : 1;
+    *mn = dk_arena_alloc(l->a, sizeof(double) * (size_t)C);
+    *mx = dk_arena_alloc(l->a, sizeof(double) * (size_t)C);
+    if (!*mn || !*mx) {
+        l->st = DK_ENOMEM;
+        return NULL;
+    }
+    memset(*mn, 0, sizeof(double) * (size_t)C);
+    memset(*mx, 0, sizeof(double) * (size_t)C);
+    double hsp = t->style->border_collapse ? 0 : t->style->border_spacing[0];
+    /* single columns first, then spanning cells spread what they need beyond them */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < g->ncells; i++) {
+            tcell *x = &g->cells[i];
+            if ((x->span > 1) != pass || x->col >= C) continue;
+            double a, b;
+            intrinsic(l, x->cell, &a, &b);
+            const dk_style *s = x->cell->style;
+            if (s->width.unit == DK_LEN_PX) b = DK_MAX(a, b); /* a fixed width is its max */
+            int end = DK_MIN(x->col + x->span, C);
+            double have_mn = hsp * (end - x->col - 1), have_mx = have_mn;
+            for (int c = x->col; c < end; c++) have_mn += (*mn)[c], have_mx += (*mx)[c];
+            for (int c = x->col; c < end; c++) {
+                if (a > have_mn) (*mn)[c] += (a - have_mn) / (end - x->col);
+                if (b > have_mx) (*mx)[c] += (b - have_mx) / (end - x->col);
+            }
+        }
+    for (int c = 0; c < C; c++) (*mx)[c] = DK_MAX((*mx)[c], (*mn)[c]);
+    return g;
+}
+
+/* Min- and max-content width of a table's content box (columns plus spacing). */
+static void table_intrinsic(L *l, dk_box *t, double *tmn, double *tmx) {
+    double *mn, *mx;
+    *tmn = *tmx = 0;
+    tgrid *g = table_columns(l, t, &mn, &mx);
+    if (!g) return;
+    int C = g->ncols;
+    double hsp = t->style->border_collapse ? 0 : t->style->border_spacing[0];
+    for (int c = 0; c < C; c++) *tmn += mn[c], *tmx += mx[c];
+    if (C) *tmn += hsp * (C + 1), *tmx += hsp * (C + 1);
+}
+
+/*
+ * Lay out the rows and cells of table `t` in content width cw from content
+ * top-left (cx, cy). Returns the content height.
+ */
+static double layout_table(L *l, dk_box *t, double cx, double cy, double cw) {
+    double *mn, *mx;
+    tgrid *g = table_columns(l, t, &mn, &mx);
+    if (!g) return 0;
+    const dk_style *s = t->style;
+    int C = g->ncols;
+    double hsp = s->border_collapse ? 0 : s->border_spacing[0];
+    double vsp = s->border_collapse ? 0 : s->border_spacing[1];
+    double *colw = dk_arena_alloc(l->a, sizeof(double) * (size_t)(C + 1));
+    double *colx = dk_arena_alloc(l->a, sizeof(double) * (size_t)(C + 1));
+    if (!colw || !colx) {
+        l->st = DK_ENOMEM;
+        return 0;
+    }
+    /* column widths for the columns' share of cw */
+    double avail = cw - (C ? hsp * (C + 1) : 0), smn = 0, smx = 0;
+    for (int c = 0; c < C; c++) smn += mn[c], smx += mx[c];
+    for (int c = 0; c < C; c++) {
+        if (avail >= smx) colw[c] = smx > 0 ? mx[c] + (avail - smx) * mx[c] / smx : avail / C;
+        else if (avail > smn && smx > smn) colw[c] = mn[c] + (mx[c] - mn[c]) * (avail - smn) / (smx - smn);
+        else colw[c] = mn[c];
+    }
+    colx[0] = hsp;
+    for (int c = 0; c < C; c++) colx[c + 1] = colx[c] + colw[c] + hsp;
+    /* captions and stray boxes go above the rows, as blocks */
+    double y = 0;
+    for (dk_box *k = t->first; k; k = k->next) {
+        if (is_row_group(k->style) || k->style->display == DK_DISPLAY_TABLE_ROW) continue;
+        layout_box(l, k, cx, cy + y, cw, -1, -1);
+        y += k->h + k->margin[0] + k->margin[2];
+    }
+    y += g->nrows ? vsp : 0;
+    int i = 0;
+    for (int r = 0; r < g->nrows; r++) {
+        dk_box *row = g->rows[r];
+        edges(row, cw);
+        int first = i;
+        double rowh = 0;
+        if (row->style->height.unit == DK_LEN_PX) rowh = row->style->height.v;
+        for (; i < g->ncells && g->cells[i].row == r; i++) {
+            tcell *x = &g->cells[i];
+            int end = DK_MIN(x->col + x->span, C);
+            double w = colx[end] - colx[x->col] - hsp;
+            edges(x->cell, w);
+            layout_box(l, x->cell, cx + colx[x->col], cy + y, w, -1, DK_MAX(w - hframe(x->cell), 0));
+            rowh = DK_MAX(rowh, x->cell->h);
+        }
+        for (int j = first; j < i; j++) {
+            dk_box *c = g->cells[j].cell;
+            int va = c->style->vertical_align;
+            double f = va == DK_VALIGN_MIDDLE ? 0.5 : va == DK_VALIGN_BOTTOM ? 1 : 0;
+            double dy = (rowh - c->h) * f;
+            if (dy != 0)
+                for (dk_box *k = c->first; k; k = k->next) translate(k, 0, dy);
+            c->h = rowh;
+        }
+        row->x = cx + hsp;
+        row->y = cy + y;
+        row->w = DK_MAX(cw - 2 * hsp, 0);
+        row->h = rowh;
+        y += rowh + vsp;
+    }
+    /* row groups cover their rows */
+    for (dk_box *k = t->first; k; k = k->next) {
+        if (!is_row_group(k->style)) continue;
+        edges(k, cw);
+        k->x = cx + hsp;
+        k->w = DK_MAX(cw - 2 * hsp, 0);
+        k->y = k->first ? k->first->y : cy + y;
+        k->h = k->last ? k->last->y + k->last->h - k->y : 0;
+    }
+    return y;
+}
+
+
+/* ---- list markers ---------------------------------------------------------------- */
+
+/* The paragraph holding the first line box inside block `b`, if it comes before other content. */
+static const dk_box *first_line(const dk_box *b) {
+    for (const dk_box *k = b->first; k; k = k->next) {
+        if (k->kind == DK_BOX_PARA) return k->text && k->text->nlines ? k : NULL;
+        if (k->kind != DK_BOX_BLOCK || k->atomic_inline || table_part(k->style)) return NULL;
+        const dk_box *p = first_line(k);
+        if (p || k->h > 0) return p;
+    }
+    return NULL;
+}
+
+/*
+ * Lay out the marker of list item `b` (CSS Lists §3, outside markers): the
+ * marker text with its suffix space, in the item's font, ends where the
+ * item's content box starts (begins where it ends, right to left), on the
+ * baseline of the item's first line; with no line, at the content top.
+ */
+static void layout_marker(L *l, dk_box *b) {
+    dk_style *ms = dk_arena_alloc(l->a, sizeof *ms);
+    dk_run *run = dk_arena_alloc(l->a, sizeof *run);
+    dk_para *p = dk_arena_alloc(l->a, sizeof *p);
+    if (!ms || !run || !p) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    *ms = *b->style;
+    ms->white_space = DK_WS_PRE; /* the suffix space counts */
+    ms->text_align = DK_ALIGN_LEFT;
+    ms->text_decoration = 0;
+    ms->text_indent = 0;
+    ms->letter_spacing = 0;
+    ms->text_transform = DK_TT_NONE;
+    size_t n = strlen(b->marker);
+    *run = (dk_run){.start = 0, .end = n, .style = ms};
+    *p = (dk_para){.text = b->marker, .len = n, .runs = run, .nruns = 1, .style = ms};
+    dk_textlayout *tl = NULL;
+    if (l->text->layout(l->text, l->a, p, -1, &tl) != DK_OK) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    if (!tl->nlines) return;
+    const dk_box *fl = first_line(b);
+    double base = fl ? fl->y + fl->text->lines[0].baseline : dk_box_cy(b) + tl->lines[0].baseline;
+    double x = b->style->direction_rtl ? dk_box_cx(b) + dk_box_cw(b) : dk_box_cx(b) - tl->w;
+    b->marker_text = tl;
+    b->marker_box = (dk_rect){x, base - tl->lines[0].baseline, tl->w, tl->h};
 }
 
 /* ---- one box ---------------------------------------------------------------------------- */
@@ -811,6 +1341,8 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
         layout_image(l, b, x, y, cbw, cbh);
         return;
     }
+    double tmn = 0, tmx = 0;
+    if (b->kind == DK_BOX_TABLE) table_intrinsic(l, b, &tmn, &tmx); /* sets collapsed borders */
     edges(b, cbw);
     double frame = hframe(b);
     double cw;
@@ -818,10 +1350,14 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
         cw = width;
     } else if (definite(s->width, cbw)) {
         cw = len(s->width, cbw) - (s->box_sizing ? frame : 0);
+    } else if (b->kind == DK_BOX_TABLE && !is_item(b)) {
+        /* an auto-width table shrinks to its columns (CSS 2.1 §17.5.2.2) */
+        cw = DK_MIN(tmx, cbw - b->margin[1] - b->margin[3] - frame);
     } else {
         cw = cbw - b->margin[1] - b->margin[3] - frame;
     }
     cw = clamp_size(cw, s->min_width, s->max_width, cbw, frame, s->box_sizing);
+    if (b->kind == DK_BOX_TABLE) cw = DK_MAX(cw, tmn); /* a table is never narrower than its columns */
     /* auto margins centre a box narrower than its containing block (§10.3.3) */
     if (width < 0 && !is_item(b)) {
         double rest = cbw - cw - frame - b->margin[1] - b->margin[3];
@@ -844,6 +1380,8 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
     } else if (b->kind == DK_BOX_FLEX) {
         layout_flex(l, b, cx, cy, cw, ch);
         content = b->h;
+    } else if (b->kind == DK_BOX_TABLE) {
+        content = layout_table(l, b, cx, cy, cw);
     } else {
         margin esc;
         content = flow(l, b, cx, cy, cw, ch, &esc);
@@ -852,6 +1390,7 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
     }
     double hh = ch >= 0 ? ch : clamp_size(content, s->min_height, s->max_height, cbh, vframe(b), s->box_sizing);
     b->h = hh + vframe(b);
+    if (b->marker) layout_marker(l, b);
     if (content > hh + 0.5) b->overflowed = 1;
 }
 

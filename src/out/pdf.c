@@ -1,9 +1,20 @@
 /*
- * The PDF writer: one page per slide at 1 CSS px = 0.75 pt, link
- * annotations, an outline entry per slide named by its first heading,
- * title and author metadata. cairo writes to a temporary file; libqpdf
- * rewrites it into the output (pdffix.c), which also repairs the
- * cross-reference table cairo 1.16 gets wrong once links are tagged.
+ * The PDF writer: one page per slide at 1 CSS px = 0.75 pt, or handouts
+ * (--handout N, handout.c) with N slides on each A4 or Letter page.
+ *
+ * Links: external ones as URI annotations; "#N" to slide N through the
+ * name "slide-N" (outcanvas.c), which pdffix.c replaces by where that slide
+ * landed, so links and the outline find the slide whatever page --pages or
+ * a handout put it on. Pages carry labels with their slide numbers. Metadata comes
+ * from the front matter (title, author, subject or description, keywords,
+ * lang) plus the creator; without a title, the first slide's heading names
+ * the document. cairo writes to a temporary file; libqpdf rewrites it into
+ * the output (pdffix.c): a valid xref, /Lang, dates pinned by
+ * SOURCE_DATE_EPOCH, a deterministic /ID, no links to slides left out.
+ *
+ * Images: the image cache hands every use of a file the same cairo
+ * surface, so cairo embeds each image once; JPEG surfaces carry their file
+ * as MIME data, which cairo embeds unchanged (DCTDecode).
  */
 #define _GNU_SOURCE
 #include <cairo-pdf.h>
@@ -14,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../canvas/canvas.h"
-#include "../paint/paint.h"
+#include "handout.h"
+#include "outcanvas.h"
 #include "pdffix.h"
 #include "writer.h"
 
@@ -26,11 +37,27 @@
 typedef struct {
     dk_writer base;
     cairo_surface_t *surface;
+    cairo_t *cr;          /* handouts: one context for all pages */
+    dk_handout *handout;
     char *tmp;
-    int titled; /* the document has a title */
+    char *lang;
+    int titled;           /* the document has a title */
+    int k;                /* slides written */
+    dk_pdf_dest *dests;   /* where each written slide landed */
+    int *labels;          /* slide pages: each page's slide number */
 } pdf_writer;
 
+/* A front matter value by key (case-insensitive), or a NULL view. */
+static dk_str meta(const dk_deck *deck, const char *key) {
+    for (int i = 0; i < deck->nmeta; i++)
+        if (dk_str_ieq(deck->meta[i].key, key) && deck->meta[i].value.n)
+            return deck->meta[i].value;
+    return (dk_str){NULL, 0};
+}
+
 static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, dk_str v) {
+    /* a YAML flow list "[a, b]" reads as "a, b" */
+    if (v.n >= 2 && v.p[0] == '[' && v.p[v.n - 1] == ']') v = dk_str_trim((dk_str){v.p + 1, v.n - 2});
     char *z = strndup(v.p, v.n);
     if (z) cairo_pdf_surface_set_metadata(s, key, z);
     free(z);
@@ -38,21 +65,43 @@ static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, dk_str v) {
 
 static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
     pdf_writer *p = (pdf_writer *)w;
+    const dk_deck *deck = d->deck;
     size_t n = strlen(d->output) + 32;
     p->tmp = malloc(n);
-    if (!p->tmp) return DK_ENOMEM;
+    int m = d->nselected > 0 ? d->nselected : 1;
+    p->dests = calloc((size_t)m, sizeof *p->dests);
+    p->labels = calloc((size_t)m, sizeof *p->labels);
+    if (!p->tmp || !p->dests || !p->labels) return DK_ENOMEM;
     snprintf(p->tmp, n, "%s.tmp-%d", d->output, (int)getpid());
-    p->surface = cairo_pdf_surface_create(p->tmp, d->width * 0.75, d->height * 0.75);
+    double pw = d->width * 0.75, ph = d->height * 0.75;
+    if (d->handout) {
+        char *t = deck->title.p ? strndup(deck->title.p, deck->title.n) : NULL;
+        dk_status st = deck->title.p && !t ? DK_ENOMEM : dk_handout_new(d, t, &p->handout);
+        free(t);
+        if (st) return st;
+        pw = dk_handout_get_plan(p->handout)->page_w;
+        ph = dk_handout_get_plan(p->handout)->page_h;
+    }
+    p->surface = cairo_pdf_surface_create(p->tmp, pw, ph);
     if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", d->output,
                       cairo_status_to_string(cairo_surface_status(p->surface)));
         return DK_EIO;
     }
-    if (d->deck->title.p) {
-        set_meta(p->surface, CAIRO_PDF_METADATA_TITLE, d->deck->title);
+    if (p->handout) p->cr = cairo_create(p->surface);
+    if (deck->title.p) {
+        set_meta(p->surface, CAIRO_PDF_METADATA_TITLE, deck->title);
         p->titled = 1;
     }
-    if (d->deck->author.p) set_meta(p->surface, CAIRO_PDF_METADATA_AUTHOR, d->deck->author);
+    if (deck->author.p) set_meta(p->surface, CAIRO_PDF_METADATA_AUTHOR, deck->author);
+    dk_str subject = meta(deck, "subject");
+    if (!subject.p) subject = meta(deck, "description");
+    if (subject.p) set_meta(p->surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+    dk_str kw = meta(deck, "keywords");
+    if (kw.p) set_meta(p->surface, CAIRO_PDF_METADATA_KEYWORDS, kw);
+    dk_str lang = meta(deck, "lang");
+    if (!lang.p) lang = meta(deck, "language");
+    if (lang.p && !(p->lang = strndup(lang.p, lang.n))) return DK_ENOMEM;
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "deckle " DK_VERSION);
     if (d->source_date_epoch >= 0) {
         char date[32];
@@ -66,21 +115,39 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
     return DK_OK;
 }
 
-static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
-    pdf_writer *p = (pdf_writer *)w;
+/* One slide on its own page. */
+static dk_status slide_page(pdf_writer *p, const dk_deck_info *d, const dk_slide_out *s) {
     cairo_t *cr = cairo_create(p->surface);
     cairo_scale(cr, 0.75, 0.75);
-    dk_canvas *c;
-    dk_status st = dk_canvas_cairo_new(cr, 1, &c);
-    if (st == DK_OK) {
-        dk_paint(c, s->body, d->width, d->height);
-        dk_canvas_free(c);
-    }
+    dk_status st =
+        dk_outcanvas_paint(cr, DK_OUT_LINKS | DK_OUT_VECTOR, s->body, d->width, d->height);
     cairo_show_page(cr);
     cairo_destroy(cr);
+    return st;
+}
+
+static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
+    pdf_writer *p = (pdf_writer *)w;
+    if (p->k >= d->nselected) return DK_EINPUT; /* the driver promised nselected slides */
+    dk_status st = p->handout ? dk_handout_slide(p->handout, p->cr, d, p->k, s)
+                              : slide_page(p, d, s);
+    dk_pdf_dest *dest = &p->dests[p->k];
+    dest->slide = s->index;
+    if (p->handout) {
+        const dk_handout_plan *plan = dk_handout_get_plan(p->handout);
+        dest->page = p->k / plan->per_page;
+        dest->x = plan->slide[p->k % plan->per_page].x;
+        dest->y = plan->page_h - plan->slide[p->k % plan->per_page].y;
+    } else {
+        /* the page is labelled with its slide number ("3" in viewers, with --pages 3-) */
+        p->labels[p->k] = s->index;
+        dest->page = p->k;
+        dest->y = d->height * 0.75;
+    }
+    p->k++;
     char fallback[32], link[32];
     snprintf(fallback, sizeof fallback, "Slide %d", s->index);
-    snprintf(link, sizeof link, "page=%d", s->index);
+    snprintf(link, sizeof link, "dest='slide-%d'", s->index);
     cairo_pdf_surface_add_outline(p->surface, CAIRO_PDF_OUTLINE_ROOT,
                                   s->title ? s->title : fallback, link, 0);
     /* without a title in the front matter, the first slide's heading names the document */
@@ -100,11 +167,22 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
     pdf_writer *p = (pdf_writer *)w;
     dk_status st = DK_OK;
     if (!p->surface) return DK_OK;
+    if (p->cr) {
+        if (ok) dk_handout_finish(p->handout, p->cr);
+        cairo_destroy(p->cr);
+        p->cr = NULL;
+    }
     cairo_surface_finish(p->surface);
     int bad = cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS;
+    if (bad)
+        dk_diag_error(d->ctx, DK_NOPOS, "PDF: %s",
+                      cairo_status_to_string(cairo_surface_status(p->surface)));
     cairo_surface_destroy(p->surface);
     p->surface = NULL;
-    if (ok && !bad) st = dk_pdf_finish(d->ctx, p->tmp, d->output, d->source_date_epoch);
+    dk_pdf_fix fix = {.source_date_epoch = d->source_date_epoch, .lang = p->lang,
+                      .dests = p->dests, .ndests = p->k,
+                      .labels = p->handout ? NULL : p->labels, .nlabels = p->k};
+    if (ok && !bad) st = dk_pdf_finish_with(d->ctx, p->tmp, d->output, &fix);
     else if (bad) st = DK_EIO;
     unlink(p->tmp);
     return st;
@@ -112,11 +190,16 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
 
 static void pdf_destroy(dk_writer *w) {
     pdf_writer *p = (pdf_writer *)w;
+    if (p->cr) cairo_destroy(p->cr);
     if (p->surface) {
         cairo_surface_destroy(p->surface);
         unlink(p->tmp);
     }
+    dk_handout_free(p->handout);
     free(p->tmp);
+    free(p->lang);
+    free(p->dests);
+    free(p->labels);
     free(p);
 }
 

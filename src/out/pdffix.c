@@ -16,6 +16,8 @@
 #include "pdffix.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <qpdf/qpdf-c.h>
 #include <string.h>
 #include <time.h>
@@ -89,8 +91,97 @@ static void repair_dates(qpdf_data q) {
     }
 }
 
+/* The explicit destination for a "slide-N" name, or an uninitialized handle. */
+static qpdf_oh resolve(qpdf_data q, const dk_pdf_fix *fix, const char *name, int *found) {
+    *found = 0;
+    if (!name || strncmp(name, "slide-", 6) != 0) return qpdf_oh_new_null(q);
+    int n = atoi(name + 6);
+    for (int i = 0; i < fix->ndests; i++) {
+        const dk_pdf_dest *d = &fix->dests[i];
+        if (d->slide != n || d->page < 0 || d->page >= qpdf_get_num_pages(q)) continue;
+        qpdf_oh a = qpdf_oh_new_array(q);
+        qpdf_oh_append_item(q, a, qpdf_get_page_n(q, (size_t)d->page));
+        qpdf_oh_append_item(q, a, qpdf_oh_new_name(q, "/XYZ"));
+        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, d->x, 2));
+        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, d->y, 2));
+        qpdf_oh_append_item(q, a, qpdf_oh_new_null(q));
+        *found = 1;
+        return a;
+    }
+    return qpdf_oh_new_null(q);
+}
+
+/*
+ * In dictionary `o` (a link annotation or an outline item), replace a named
+ * /Dest (or a GoTo action's /D) by its explicit destination. Returns 0 when
+ * it names a destination that does not exist.
+ */
+static int fix_dest(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh o) {
+    qpdf_oh dest = qpdf_oh_get_key(q, o, "/Dest");
+    const char *key = "/Dest";
+    qpdf_oh holder = o;
+    if (!qpdf_oh_is_string(q, dest)) {
+        holder = qpdf_oh_get_key(q, o, "/A");
+        dest = qpdf_oh_get_key(q, holder, "/D");
+        key = "/D";
+    }
+    if (!qpdf_oh_is_string(q, dest)) return 1;
+    const char *name = qpdf_oh_get_utf8_value(q, dest);
+    if (!name || strncmp(name, "slide-", 6) != 0) return 1; /* not ours: left as it is */
+    int found;
+    qpdf_oh explicit_dest = resolve(q, fix, name, &found);
+    if (!found) return 0;
+    qpdf_oh_replace_key(q, holder, key, explicit_dest);
+    return 1;
+}
+
+static void fix_outline(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh item, int depth) {
+    for (int guard = 0; qpdf_oh_is_dictionary(q, item) && guard < 100000; guard++) {
+        fix_dest(q, fix, item);
+        if (depth < 32) fix_outline(q, fix, qpdf_oh_get_key(q, item, "/First"), depth + 1);
+        item = qpdf_oh_get_key(q, item, "/Next");
+    }
+}
+
+/* Resolve named slide destinations everywhere; drop links that lead nowhere. */
+static void fix_links(qpdf_data q, const dk_pdf_fix *fix) {
+    int np = qpdf_get_num_pages(q);
+    for (int i = 0; i < np; i++) {
+        qpdf_oh annots = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)i), "/Annots");
+        int n = qpdf_oh_get_array_n_items(q, annots);
+        for (int k = n - 1; k >= 0; k--)
+            if (!fix_dest(q, fix, qpdf_oh_get_array_item(q, annots, k)))
+                qpdf_oh_erase_item(q, annots, k);
+    }
+    qpdf_oh outlines = qpdf_oh_get_key(q, qpdf_get_root(q), "/Outlines");
+    fix_outline(q, fix, qpdf_oh_get_key(q, outlines, "/First"), 0);
+}
+
+/* /PageLabels: decimal labels, one range per run of consecutive slide numbers. */
+static void set_labels(qpdf_data q, const int *labels, int n) {
+    qpdf_oh nums = qpdf_oh_new_array(q);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && labels[i] == labels[i - 1] + 1) continue;
+        qpdf_oh range = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, range, "/S", qpdf_oh_new_name(q, "/D"));
+        qpdf_oh_replace_key(q, range, "/St", qpdf_oh_new_integer(q, labels[i]));
+        qpdf_oh_append_item(q, nums, qpdf_oh_new_integer(q, i));
+        qpdf_oh_append_item(q, nums, range);
+    }
+    qpdf_oh tree = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, tree, "/Nums", nums);
+    qpdf_oh_replace_key(q, qpdf_get_root(q), "/PageLabels", tree);
+}
+
 dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
                         long source_date_epoch) {
+    dk_pdf_fix fix = {.source_date_epoch = source_date_epoch};
+    return dk_pdf_finish_with(ctx, in_path, out_path, &fix);
+}
+
+dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
+                             const dk_pdf_fix *fix) {
+    long source_date_epoch = fix->source_date_epoch;
     dk_status st = DK_OK;
     qpdf_data q = qpdf_init();
     if (!q) return DK_ENOMEM;
@@ -109,6 +200,10 @@ dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
     } else {
         repair_dates(q);
     }
+    if (fix->lang && *fix->lang)
+        qpdf_oh_replace_key(q, qpdf_get_root(q), "/Lang", qpdf_oh_new_unicode_string(q, fix->lang));
+    fix_links(q, fix);
+    if (fix->labels && fix->nlabels == qpdf_get_num_pages(q)) set_labels(q, fix->labels, fix->nlabels);
     if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
         st = fail(ctx, q, "write", out_path);
         goto done;

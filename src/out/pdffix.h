@@ -31,4 +31,31 @@
 dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
                         long source_date_epoch);
 
+/* Where slide `slide` landed: page (0-based), and its top-left in PDF user space. */
+typedef struct {
+    int slide, page;
+    double x, y;
+} dk_pdf_dest;
+
+/* What the PDF writer asks of the rewrite beyond the repair. */
+typedef struct {
+    long source_date_epoch;  /* -1: not set; else as for dk_pdf_finish */
+    const char *lang;        /* BCP 47 tag for the catalog's /Lang, or NULL */
+    const dk_pdf_dest *dests;/* where each written slide is */
+    int ndests;
+    const int *labels;       /* page i is labelled labels[i] (decimal), or NULL */
+    int nlabels;
+} dk_pdf_fix;
+
+/*
+ * dk_pdf_finish with options. Also sets /Lang when `fix->lang` is given;
+ * replaces every named destination "slide-N" (in link annotations and
+ * outline items) by an explicit destination from `fix->dests` — cairo
+ * 1.16 writes the /Dests name tree empty, so named destinations would lead
+ * nowhere — and removes links to slides that are not in the document
+ * (--pages left them out); writes /PageLabels from `fix->labels`.
+ */
+dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
+                             const dk_pdf_fix *fix);
+
 #endif

@@ -1,20 +1,128 @@
 /*
- * The PNG writer: one image per slide, the slide size times the scale.
+ * The PNG writer: one image per slide, the slide size times the scale,
+ * encoded with libpng directly (cairo's PNG writer has no say over colour
+ * type, compression or chunks):
+ *
+ *  - RGB (8 bits a channel) when the slide is opaque, which it is unless
+ *    --transparent: then the page background is not painted and the image
+ *    is RGBA (un-premultiplied from cairo's ARGB32), or RGB after all when
+ *    every pixel came out opaque;
+ *  - the zlib level from --compression (libpng's default otherwise);
+ *  - sRGB (with the gAMA and cHRM that go with it, for old readers), and
+ *    pHYs: one CSS px is 1/96 inch, so the image's density is 96 x scale
+ *    pixels per inch — it prints at the slide's size;
+ *  - tEXt Title (the slide's first heading, else the deck's title) and
+ *    Software; no tIME, so the same deck gives the same bytes.
  */
+#define _GNU_SOURCE
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../canvas/canvas.h"
-#include "../paint/paint.h"
+#include "outcanvas.h"
 #include "writer.h"
 
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int n) {
-    dk_buf *b = closure;
+#ifndef DK_VERSION
+#define DK_VERSION "0"
+#endif
+
+static void write_buf(png_structp png, png_bytep data, png_size_t n) {
+    dk_buf *b = png_get_io_ptr(png);
     dk_buf_add(b, data, n);
-    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+    if (b->oom) png_error(png, "out of memory");
+}
+
+static void flush_buf(png_structp png) { (void)png; }
+
+/* Does any pixel of an ARGB32 surface have alpha below 255? */
+static int has_alpha(const unsigned char *px, int w, int h, int stride) {
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        for (int x = 0; x < w; x++)
+            if ((row[x] >> 24) != 0xff) return 1;
+    }
+    return 0;
+}
+
+/*
+ * Encode cairo's pixels (RGB24 or ARGB32, native-endian words) as PNG into
+ * `out`. `title` may be NULL. DK_ENOMEM or DK_EIO (libpng failure).
+ */
+static dk_status encode(cairo_surface_t *surf, const dk_deck_info *d, const char *title,
+                        dk_buf *out) {
+    int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+    int stride = cairo_image_surface_get_stride(surf);
+    const unsigned char *px = cairo_image_surface_get_data(surf);
+    int alpha = cairo_image_surface_get_format(surf) == CAIRO_FORMAT_ARGB32 &&
+                has_alpha(px, w, h, stride);
+    int ch = alpha ? 4 : 3;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    unsigned char *volatile row = malloc((size_t)w * 4);
+    dk_status st = DK_OK;
+    if (!png || !info || !row) {
+        st = DK_ENOMEM;
+        goto done;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        st = out->oom ? DK_ENOMEM : DK_EIO;
+        goto done;
+    }
+    png_set_write_fn(png, out, write_buf, flush_buf);
+    if (d->compression >= 0) png_set_compression_level(png, d->compression);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+    double ppm = 96.0 * d->scale / 0.0254; /* 1 CSS px = 1/96 in */
+    png_set_pHYs(png, info, (png_uint_32)lround(ppm), (png_uint_32)lround(ppm),
+                 PNG_RESOLUTION_METER);
+    png_text text[2];
+    int nt = 0;
+    memset(text, 0, sizeof text);
+    if (title && *title) {
+        /* tEXt is Latin-1: a title with other characters goes as iTXt (UTF-8) */
+        int ascii = 1;
+        for (const char *c = title; *c; c++) ascii &= (unsigned char)*c < 0x80;
+        text[nt].compression = ascii ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
+        text[nt].key = (png_charp) "Title";
+        text[nt].text = (png_charp)title;
+        nt++;
+    }
+    text[nt].compression = PNG_TEXT_COMPRESSION_NONE;
+    text[nt].key = (png_charp) "Software";
+    text[nt].text = (png_charp) "deckle " DK_VERSION;
+    nt++;
+    png_set_text(png, info, text, nt);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
+        unsigned char *o = row;
+        for (int x = 0; x < w; x++) {
+            uint32_t p = src[x];
+            unsigned a = alpha ? p >> 24 : 255;
+            unsigned r = p >> 16 & 0xff, g = p >> 8 & 0xff, b = p & 0xff;
+            if (a != 255) { /* un-premultiply, rounding */
+                r = a ? (r * 255 + a / 2) / a : 0;
+                g = a ? (g * 255 + a / 2) / a : 0;
+                b = a ? (b * 255 + a / 2) / a : 0;
+            }
+            *o++ = (unsigned char)r;
+            *o++ = (unsigned char)g;
+            *o++ = (unsigned char)b;
+            if (ch == 4) *o++ = (unsigned char)a;
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+done:
+    png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
+    free(row);
+    return st;
 }
 
 static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
@@ -26,19 +134,24 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
 static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
     (void)w;
     int pw = (int)lround(d->width * d->scale), ph = (int)lround(d->height * d->scale);
-    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_surface_t *surf = cairo_image_surface_create(
+        d->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, d->scale, d->scale);
-    dk_canvas *c;
-    dk_status st = dk_canvas_cairo_new(cr, 0, &c);
-    if (st == DK_OK) {
-        dk_paint(c, s->body, d->width, d->height);
-        dk_canvas_free(c);
-    }
+    dk_status st = dk_outcanvas_paint(cr, d->transparent ? DK_OUT_TRANSPARENT : 0, s->body,
+                                      d->width, d->height);
     cairo_destroy(cr);
+    cairo_surface_flush(surf);
+    if (st == DK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        dk_diag_error(d->ctx, DK_NOPOS, "PNG: %s",
+                      cairo_status_to_string(cairo_surface_status(surf)));
+        st = DK_ENOMEM; /* an image surface fails only for want of memory */
+    }
     dk_buf png = {0};
-    if (st == DK_OK && cairo_surface_write_to_png_stream(surf, to_buf, &png) != CAIRO_STATUS_SUCCESS)
-        st = png.oom ? DK_ENOMEM : DK_EIO;
+    char *title = NULL;
+    if (!s->title && d->deck->title.p) title = strndup(d->deck->title.p, d->deck->title.n);
+    if (st == DK_OK) st = encode(surf, d, s->title ? s->title : title, &png);
+    free(title);
     cairo_surface_destroy(surf);
     char *file = st == DK_OK ? dk_slide_file(d, s->index, "png") : NULL;
     if (st == DK_OK && !file) st = DK_ENOMEM;

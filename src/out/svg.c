@@ -1,7 +1,12 @@
 /*
  * The SVG writer: one file per slide, <deck>.NNN.svg, at the slide's CSS
- * size. cairo keeps text as glyph outlines (cairo 1.16 has no text-as-text
- * SVG output), links are not kept.
+ * size. Text is not text: cairo 1.16's SVG surface writes every glyph as
+ * a <symbol> of outlines used by <use> (there is no text-as-text mode, and
+ * no way to attach the string), so an SVG slide looks exact but its text
+ * cannot be selected or searched. Links are not kept either: cairo's tag
+ * API (CAIRO_TAG_LINK) only reaches the PDF surface. Images are embedded
+ * once per file as base64 PNG (JPEG as its original bytes), SVG images as
+ * vector paths.
  */
 #include <cairo-svg.h>
 #include <cairo.h>
@@ -9,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../canvas/canvas.h"
-#include "../paint/paint.h"
+#include "outcanvas.h"
 #include "writer.h"
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int n) {
@@ -31,12 +35,8 @@ static dk_status svg_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
     cairo_surface_t *surf = cairo_svg_surface_create_for_stream(to_buf, &svg, d->width, d->height);
     cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
     cairo_t *cr = cairo_create(surf);
-    dk_canvas *c;
-    dk_status st = dk_canvas_cairo_new(cr, 0, &c);
-    if (st == DK_OK) {
-        dk_paint(c, s->body, d->width, d->height);
-        dk_canvas_free(c);
-    }
+    dk_status st = dk_outcanvas_paint(cr, DK_OUT_VECTOR | (d->transparent ? DK_OUT_TRANSPARENT : 0),
+                                      s->body, d->width, d->height);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
     if (st == DK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)

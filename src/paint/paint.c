@@ -6,17 +6,161 @@
  */
 #include "paint.h"
 
+#include <math.h>
+
 static int visible(dk_rgba c) { return c.a > 0; }
 
 static dk_rect border_box(const dk_box *b) { return (dk_rect){b->x, b->y, b->w, b->h}; }
 
+/* Used corner radii (TL TR BR BL): percentages of the border box, scaled down to fit (§5.5). */
+static void radii(const dk_box *b, float out[4]) {
+    const dk_style *s = b->style;
+    for (int k = 0; k < 4; k++)
+        out[k] = s->border_radius_pct & (1u << k) ? (float)(s->border_radius[k] * DK_MIN(b->w, b->h) / 100)
+                                                   : s->border_radius[k];
+    double f = 1;
+    double sides[4] = {b->w, b->h, b->w, b->h};
+    for (int k = 0; k < 4; k++) {
+        double sum = out[k] + out[(k + 1) % 4];
+        if (sum > sides[k] && sum > 0) f = DK_MIN(f, sides[k] / sum);
+    }
+    for (int k = 0; k < 4; k++) out[k] = (float)(out[k] * f);
+}
+
+static int rounded_any(const float r[4]) { return r[0] > 0 || r[1] > 0 || r[2] > 0 || r[3] > 0; }
+
+/* Clip to `r` with corner radii `rad` (a plain rectangle when the canvas cannot round). */
+static void clip_to(dk_canvas *c, dk_rect r, const float rad[4]) {
+    if (rounded_any(rad) && c->ops2 && c->ops2->push_clip_rounded) c->ops2->push_clip_rounded(c, r, rad);
+    else c->ops->push_clip(c, r);
+}
+
+static double bg_len(dk_len l, double base) {
+    return l.unit == DK_LEN_PCT ? l.v * base / 100 : l.unit == DK_LEN_PX ? l.v : 0;
+}
+
+/*
+ * background-image (CSS Backgrounds 3 §3): sized in the padding box
+ * (cover, contain, auto or lengths, keeping the ratio for an auto side),
+ * positioned there by background-position, tiled as background-repeat
+ * says, clipped to the border box with its rounded corners.
+ */
+static void paint_bg_image(dk_canvas *c, const dk_box *b, const float rad[4]) {
+    const dk_image *img = b->bg_image;
+    const dk_style *s = b->style;
+    if (!img || img->missing || img->w <= 0 || img->h <= 0 || b->w <= 0 || b->h <= 0) return;
+    dk_rect area = {b->x + b->border[3], b->y + b->border[0], b->w - b->border[1] - b->border[3],
+                    b->h - b->border[0] - b->border[2]};
+    if (area.w <= 0 || area.h <= 0) return;
+    double iw = img->w, ih = img->h, w = iw, h = ih;
+    if (s->bg_size == DK_BG_COVER || s->bg_size == DK_BG_CONTAIN) {
+        double sx = area.w / iw, sy = area.h / ih;
+        double k = s->bg_size == DK_BG_COVER ? DK_MAX(sx, sy) : DK_MIN(sx, sy);
+        w = iw * k;
+        h = ih * k;
+    } else if (s->bg_size == DK_BG_LENGTHS) {
+        int wa = s->bg_size_len[0].unit == DK_LEN_AUTO, ha = s->bg_size_len[1].unit == DK_LEN_AUTO;
+        w = wa ? 0 : bg_len(s->bg_size_len[0], area.w);
+        h = ha ? 0 : bg_len(s->bg_size_len[1], area.h);
+        if (wa && ha) w = iw, h = ih;
+        else if (wa) w = h * iw / ih;
+        else if (ha) h = w * ih / iw;
+    }
+    if (w <= 0.01 || h <= 0.01) return;
+    double x = area.x + (s->bg_pos[0].unit == DK_LEN_PCT ? (area.w - w) * s->bg_pos[0].v / 100 : s->bg_pos[0].v);
+    double y = area.y + (s->bg_pos[1].unit == DK_LEN_PCT ? (area.h - h) * s->bg_pos[1].v / 100 : s->bg_pos[1].v);
+    double x0 = x, y0 = y, x1 = x + w, y1 = y + h;
+    if (s->bg_repeat & 1) {
+        x0 = x - ceil((x - b->x) / w) * w;
+        x1 = b->x + b->w;
+    }
+    if (s->bg_repeat & 2) {
+        y0 = y - ceil((y - b->y) / h) * h;
+        y1 = b->y + b->h;
+    }
+    clip_to(c, (dk_rect){b->x, b->y, b->w, b->h}, rad);
+    int tiles = 0;
+    for (double ty = y0; ty < y1 - 0.01 && tiles < 4096; ty += h)
+        for (double tx = x0; tx < x1 - 0.01 && tiles < 4096; tx += w, tiles++)
+            c->ops->image(c, (dk_rect){tx, ty, w, h}, img);
+    c->ops->pop(c);
+}
+
 static void paint_frame(dk_canvas *c, const dk_box *b, int skip_bg) {
     const dk_style *s = b->style;
+    float rad[4];
+    radii(b, rad);
     if (!skip_bg && visible(s->background_color))
-        c->ops->fill_rect(c, border_box(b), s->border_radius, s->background_color);
+        c->ops->fill_rect(c, border_box(b), rad, s->background_color);
+    paint_bg_image(c, b, rad);
+    if (b->collapsed) return; /* the table paints collapsed borders after its cells */
     if (b->border[0] > 0 || b->border[1] > 0 || b->border[2] > 0 || b->border[3] > 0)
-        c->ops->stroke_border(c, border_box(b), b->border, s->border_color, s->border_style,
-                              s->border_radius);
+        c->ops->stroke_border(c, border_box(b), b->border, s->border_color, s->border_style, rad);
+}
+
+/*
+ * The collapsed borders of a table's cells (CSS 2.1 §17.6.2): each grid
+ * line's winning border is drawn centred on the line, over all the cell
+ * backgrounds, so no later cell paints over an earlier cell's border.
+ */
+static void paint_collapsed(dk_canvas *c, const dk_box *b) {
+    static const float no_radius[4] = {0, 0, 0, 0};
+    for (const dk_box *k = b->first; k; k = k->next) {
+        if (k->kind == DK_BOX_TABLE) continue; /* a nested table paints its own */
+        if (k->collapsed && k->kind != DK_BOX_TABLE) {
+            const double *w = k->cborder;
+            dk_rect side[4] = {
+                {k->x - w[3] / 2, k->y - w[0] / 2, k->w + (w[1] + w[3]) / 2, w[0]},
+                {k->x + k->w - w[1] / 2, k->y - w[0] / 2, w[1], k->h + (w[0] + w[2]) / 2},
+                {k->x - w[3] / 2, k->y + k->h - w[2] / 2, k->w + (w[1] + w[3]) / 2, w[2]},
+                {k->x - w[3] / 2, k->y - w[0] / 2, w[3], k->h + (w[0] + w[2]) / 2},
+            };
+            for (int i = 0; i < 4; i++)
+                if (w[i] > 0 && k->cstyle[i] != DK_BORDER_NONE && visible(k->ccolor[i]))
+                    c->ops->fill_rect(c, side[i], no_radius, k->ccolor[i]);
+        }
+        paint_collapsed(c, k);
+    }
+}
+
+/* A task-list checkbox or radio button, drawn as Chromium draws an unstyled one. */
+static void paint_checkbox(dk_canvas *c, const dk_box *b) {
+    dk_rect r = {dk_box_cx(b), dk_box_cy(b), dk_box_cw(b), dk_box_ch(b)};
+    int on = b->checkbox == 2 || b->checkbox == 4, radio = b->checkbox > 2;
+    double m = DK_MIN(r.w, r.h);
+    float rr = radio ? (float)(m / 2) : (float)DK_MIN(2, m / 4);
+    float rad[4] = {rr, rr, rr, rr};
+    const dk_rgba accent = {0, 117, 255, 255}, grey = {118, 118, 118, 255}, white = {255, 255, 255, 255};
+    const double w[4] = {1, 1, 1, 1};
+    const dk_rgba cols[4] = {grey, grey, grey, grey};
+    const unsigned char st[4] = {DK_BORDER_SOLID, DK_BORDER_SOLID, DK_BORDER_SOLID, DK_BORDER_SOLID};
+    if (!on) {
+        c->ops->fill_rect(c, r, rad, white);
+        c->ops->stroke_border(c, r, w, cols, st, rad);
+        return;
+    }
+    c->ops->fill_rect(c, r, rad, accent);
+    if (radio) {
+        float ri = (float)(m * 0.2);
+        float rin[4] = {ri, ri, ri, ri};
+        c->ops->fill_rect(c, (dk_rect){r.x + r.w / 2 - ri, r.y + r.h / 2 - ri, 2 * ri, 2 * ri}, rin, white);
+    } else {
+        double tick[6] = {r.x + r.w * 0.22, r.y + r.h * 0.52, r.x + r.w * 0.42, r.y + r.h * 0.72,
+                          r.x + r.w * 0.78, r.y + r.h * 0.3};
+        double lw = m * 0.14;
+        if (c->ops2 && c->ops2->stroke_path) {
+            c->ops2->stroke_path(c, tick, 3, lw, white);
+            return;
+        }
+        /* no path operation: the tick as a row of dots */
+        float dot[4] = {(float)lw / 2, (float)lw / 2, (float)lw / 2, (float)lw / 2};
+        for (int seg = 0; seg < 2; seg++)
+            for (int i = 0; i <= 8; i++) {
+                double t = i / 8.0, x = tick[2 * seg] + (tick[2 * seg + 2] - tick[2 * seg]) * t,
+                       y = tick[2 * seg + 1] + (tick[2 * seg + 3] - tick[2 * seg + 1]) * t;
+                c->ops->fill_rect(c, (dk_rect){x - lw / 2, y - lw / 2, lw, lw}, dot, white);
+            }
+    }
 }
 
 /* Backgrounds of inline elements, fragment by fragment, under the text. */
@@ -73,15 +217,22 @@ static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
         pushed++;
     }
     if (b->node && b->kind != DK_BOX_INLINE) paint_frame(c, b, is_root);
-    if (b->node && s->overflow_hidden) {
-        c->ops->push_clip(c, (dk_rect){b->x + b->border[3], b->y + b->border[0],
-                                       b->w - b->border[1] - b->border[3],
-                                       b->h - b->border[0] - b->border[2]});
+    if (b->node && s->overflow_hidden && b->kind != DK_BOX_INLINE) {
+        /* the padding box, its corners the border radii less the border widths */
+        float rad[4];
+        radii(b, rad);
+        for (int k = 0; k < 4; k++)
+            rad[k] = (float)DK_MAX(rad[k] - DK_MAX(b->border[k], b->border[(k + 3) % 4]), 0);
+        clip_to(c, (dk_rect){b->x + b->border[3], b->y + b->border[0], b->w - b->border[1] - b->border[3],
+                             b->h - b->border[0] - b->border[2]}, rad);
         pushed++;
     }
+    if (b->marker_text && !s->visibility_hidden)
+        c->ops->text(c, b->marker_text, b->marker_box.x, b->marker_box.y);
     if (b->kind == DK_BOX_IMAGE) {
         dk_rect r = {dk_box_cx(b), dk_box_cy(b), dk_box_cw(b), dk_box_ch(b)};
-        if (b->image && !b->image->missing) c->ops->image(c, r, b->image);
+        if (b->checkbox) paint_checkbox(c, b);
+        else if (b->image && !b->image->missing) c->ops->image(c, r, b->image);
         else c->ops->placeholder(c, r, b->text);
     } else if (b->kind == DK_BOX_PARA && b->text) {
         paint_inline_backgrounds(c, b, b);
@@ -96,6 +247,7 @@ static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
         }
         paint_box(c, k, 0);
     }
+    if (b->kind == DK_BOX_TABLE && b->collapsed) paint_collapsed(c, b);
     while (pushed--) c->ops->pop(c);
 }
 

@@ -1,8 +1,10 @@
 /*
  * paint/ — walk a laid-out box tree and draw it on a dk_canvas.
  *
- * No decisions here beyond CSS painting order (background, border, then
- * content; in-flow descendants in tree order): geometry comes from layout/.
+ * No decisions here beyond CSS painting order (background colour and
+ * image, border, list marker, then content; in-flow descendants in tree
+ * order; a collapsing-border table's borders after all its cells):
+ * geometry comes from layout/.
  */
 #ifndef DK_PAINT_H
 #define DK_PAINT_H

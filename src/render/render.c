@@ -12,7 +12,9 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../box/box.h"
 #include "../css/css.h"
@@ -20,6 +22,7 @@
 #include "../dom/dom.h"
 #include "../image/image.h"
 #include "../layout/layout.h"
+#include "../marp/marp.h"
 #include "../md/md.h"
 #include "../out/writer.h"
 #include "../text/fonts.h"
@@ -95,6 +98,7 @@ typedef struct {
     dk_ctx ctx;
     const dk_options *o;
     const char *path;
+    const char *data;       /* fonts/ and themes/ */
     char *src;
     size_t n;
     dk_deck deck;
@@ -221,8 +225,14 @@ static dk_status load_sheet(deck_job *j, const char *css, size_t n, dk_sheet **o
     return dk_css_parse_sheet(&j->ctx, css, n, DK_NOPOS, out);
 }
 
+/* Tell the caller a file was read (for --watch). */
+static void note_input(deck_job *j, const char *path) {
+    const dk_render_hooks *h = j->o->hooks;
+    if (h && h->input && path) h->input(h->ud, path);
+}
+
 static dk_status load_theme(deck_job *j) {
-    const char *data = dk_data_dir();
+    const char *data = j->data;
     const char *name = j->o->theme;
     char *want = NULL;
     if (!name && j->deck.theme.p) want = strndup(j->deck.theme.p, j->deck.theme.n);
@@ -250,6 +260,7 @@ static dk_status load_theme(deck_job *j) {
     }
     if (st == DK_EIO) dk_diag_error(&j->ctx, DK_NOPOS, "cannot read theme %s: %s", path, strerror(errno));
     if (st == DK_OK) {
+        note_input(j, path);
         dk_buf_add(&j->theme_css, css, n);
         st = load_sheet(j, css, n, &j->sheets[1]);
     }
@@ -266,7 +277,7 @@ static dk_status setup(deck_job *j) {
     j->h = j->o->height > 0 ? j->o->height : j->deck.height > 0 ? j->deck.height : 720;
     if ((st = load_sheet(j, dk_css_ua_sheet, strlen(dk_css_ua_sheet), &j->sheets[0]))) return st;
     if ((st = load_theme(j))) return st;
-    if ((st = dk_fonts_new(&j->ctx, dk_data_dir(), &j->fc))) return st;
+    if ((st = dk_fonts_new(&j->ctx, j->data, &j->fc))) return st;
     if ((st = dk_text_pango_new(&j->ctx, j->fc, &j->text))) return st;
     if ((st = dk_images_new(j->deck_dir, j->o->allow_outside, &j->images))) return st;
     return DK_OK;
@@ -303,6 +314,9 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     if (!out->a) return DK_ENOMEM;
     if ((st = dk_md_render(&j->ctx, out->a, j->src, s, &html))) return st;
     if ((st = dk_dom_parse(&j->ctx, out->a, &html, j->o->fix_text, &out->dom))) return st;
+    /* Marp / Obsidian / reveal.js conventions: <section>, backgrounds, embeds, notes */
+    dk_marp_in mi = {j->src, &j->deck, s->index - 1, j->deck_dir, dk_images_root(j->images)};
+    if ((st = dk_marp_transform(&j->ctx, out->a, &mi, out->dom))) return st;
     const dk_sheet *sheets[2] = {j->sheets[0], j->sheets[1]};
     dk_viewport vp = {j->w, j->h};
     double scale = 1;
@@ -341,32 +355,227 @@ static dk_status make_writer(dk_format f, dk_writer **out) {
     return DK_EUSAGE;
 }
 
+/* Per-slide formats write one file per slide; the others one file per deck. */
+static int per_slide(dk_format f) {
+    return f == DK_FMT_PNG || f == DK_FMT_HTML || f == DK_FMT_SVG;
+}
+
+static const char *slide_ext(dk_format f) {
+    return f == DK_FMT_PNG ? "png" : f == DK_FMT_SVG ? "svg" : "html";
+}
+
+int dk_output_has_n(const char *s) { return s && strstr(s, "{n}") != NULL; }
+
+char *dk_output_expand(const char *tmpl, const char *deck_path, int n) {
+    int in = strcmp(deck_path, "-") == 0;
+    char *d = strdup(in ? "./stdin.md" : deck_path), *b = strdup(in ? "./stdin.md" : deck_path);
+    dk_buf out = {0};
+    if (!d || !b) goto done;
+    const char *dir = dirname(d);
+    char *name = basename(b), *dot = strrchr(name, '.');
+    if (dot && dot != name) *dot = 0;
+    for (const char *p = tmpl; *p; p++) {
+        if (strncmp(p, "{name}", 6) == 0) {
+            dk_buf_adds(&out, name);
+            p += 5;
+        } else if (strncmp(p, "{dir}", 5) == 0) {
+            dk_buf_adds(&out, dir);
+            p += 4;
+        } else if (n > 0 && strncmp(p, "{n}", 3) == 0) {
+            dk_buf_printf(&out, "%03d", n);
+            p += 2;
+        } else {
+            dk_buf_addc(&out, *p);
+        }
+    }
+    if (!out.p) dk_buf_adds(&out, "");
+done:
+    free(d);
+    free(b);
+    if (!d || !b || out.oom) {
+        dk_buf_free(&out);
+        return NULL;
+    }
+    return out.p;
+}
+
 /* Make the folder the outputs go into. */
-static dk_status make_out_dir(deck_job *j) {
+static dk_status make_out_dir(deck_job *j, const char *out) {
     const dk_options *o = j->o;
-    const char *out = o->output;
     if (strcmp(out, "-") == 0) return DK_OK;
     size_t ol = strlen(out);
-    int per_slide = o->format == DK_FMT_PNG || o->format == DK_FMT_HTML || o->format == DK_FMT_SVG;
-    int folder = per_slide && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
+    int folder = per_slide(o->format) && ((ol && out[ol - 1] == '/') || is_dir(out) || !strchr(out, '.'));
     char *copy = strdup(out);
     if (!copy) return DK_ENOMEM;
     const char *dir = folder ? copy : dirname(copy);
     dk_status st = DK_OK;
     if (mkdirs(dir) != 0) {
-        dk_diag_error(&j->ctx, DK_NOPOS, "cannot create folder %s: %s", dir, strerror(errno));
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable", "cannot create folder %s: %s",
+                           dir, strerror(errno));
         st = DK_EIO;
     }
     free(copy);
     return st;
 }
 
+/*
+ * Where the files of one render go. A {n} template cannot be handed to a
+ * writer, which names slides <stem>.NNN.<ext>: they are written into a
+ * private folder beside the first target and renamed to their own names
+ * (rename keeps each file atomic). A PDF for "-" goes to a temporary file
+ * that is copied to standard output only once it is complete.
+ */
+typedef struct {
+    char *output;  /* what the writer gets */
+    char *stage;   /* the private folder for {n}, or NULL */
+    char *tmpfile; /* the temporary PDF for "-", or NULL */
+} out_plan;
+
+static void plan_free(out_plan *p) {
+    if (p->stage) {
+        DIR *d = opendir(p->stage);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            dk_buf f = {0};
+            dk_buf_printf(&f, "%s/%s", p->stage, e->d_name);
+            if (f.p) unlink(f.p);
+            dk_buf_free(&f);
+        }
+        if (d) closedir(d);
+        rmdir(p->stage);
+    }
+    if (p->tmpfile) unlink(p->tmpfile);
+    free(p->stage);
+    free(p->tmpfile);
+    free(p->output);
+}
+
+static dk_status plan_outputs(deck_job *j, out_plan *p) {
+    const dk_options *o = j->o;
+    dk_status st = DK_OK;
+    memset(p, 0, sizeof *p);
+    if (dk_output_has_n(o->output)) {
+        if (o->format != DK_FMT_PNG && o->format != DK_FMT_SVG) {
+            dk_diag_error_code(&j->ctx, DK_NOPOS, "usage",
+                               "-o %s: {n} names one file per slide (PNG and SVG only)", o->output);
+            return DK_EUSAGE;
+        }
+        char *first = dk_output_expand(o->output, j->path, 1);
+        if (!first) return DK_ENOMEM;
+        st = make_out_dir(j, first);
+        if (st == DK_OK) {
+            size_t n = strlen(first) + 32;
+            p->stage = malloc(n);
+            if (!p->stage) st = DK_ENOMEM;
+            else {
+                char *copy = strdup(first);
+                snprintf(p->stage, n, "%s/.deckle-XXXXXX", copy ? dirname(copy) : ".");
+                free(copy);
+                if (!mkdtemp(p->stage)) {
+                    dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable",
+                                       "cannot create a folder beside %s: %s", first,
+                                       strerror(errno));
+                    free(p->stage);
+                    p->stage = NULL;
+                    st = DK_EIO;
+                }
+            }
+        }
+        free(first);
+        if (st == DK_OK) p->output = strdup(p->stage);
+    } else if (strcmp(o->output, "-") == 0 && o->format == DK_FMT_PDF) {
+        const char *tmpdir = getenv("TMPDIR");
+        size_t n = (tmpdir && *tmpdir ? strlen(tmpdir) : 4) + 32;
+        p->tmpfile = malloc(n);
+        if (!p->tmpfile) return DK_ENOMEM;
+        snprintf(p->tmpfile, n, "%s/deckle-XXXXXX.pdf", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        int fd = mkstemps(p->tmpfile, 4);
+        if (fd < 0) {
+            dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable",
+                               "cannot create a temporary file %s: %s", p->tmpfile, strerror(errno));
+            free(p->tmpfile);
+            p->tmpfile = NULL;
+            return DK_EIO;
+        }
+        close(fd);
+        p->output = strdup(p->tmpfile);
+    } else {
+        p->output = dk_output_expand(o->output, j->path, 0);
+        if (p->output) st = make_out_dir(j, p->output);
+    }
+    if (st == DK_OK && !p->output) st = DK_ENOMEM;
+    return st;
+}
+
+/* Move a staged file to its name; across file systems, copy it atomically. */
+static dk_status move_file(deck_job *j, const char *from, const char *to) {
+    char *copy = strdup(to);
+    if (!copy) return DK_ENOMEM;
+    int r = mkdirs(dirname(copy));
+    free(copy);
+    if (r == 0 && rename(from, to) == 0) return DK_OK;
+    if (r == 0 && errno == EXDEV) {
+        char *buf;
+        size_t n;
+        dk_status st = dk_file_read(from, &buf, &n);
+        if (st == DK_OK) st = dk_file_write_atomic(to, buf, n);
+        free(buf);
+        unlink(from);
+        if (st == DK_OK) return DK_OK;
+    }
+    dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable", "cannot write %s: %s", to,
+                       strerror(errno));
+    return DK_EIO;
+}
+
+/* Copy a finished file to standard output. */
+static dk_status copy_to_stdout(deck_job *j, const char *path) {
+    char *buf;
+    size_t n;
+    dk_status st = dk_file_read(path, &buf, &n);
+    if (st == DK_OK && (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0)) st = DK_EIO;
+    free(buf);
+    if (st == DK_EIO)
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable", "cannot write to standard output: %s",
+                           strerror(errno));
+    return st;
+}
+
+/* Report the images a slide uses (for --watch): <img src> relative to the deck. */
+static void note_images(deck_job *j, const dk_node *n) {
+    const dk_render_hooks *h = j->o->hooks;
+    if (!h || !h->input) return;
+    for (; n; n = n->next) {
+        if (n->type == DK_NODE_ELEMENT && dk_node_is(n, "img")) {
+            const char *src = dk_node_attr(n, "src");
+            if (src && *src && !strstr(src, "://") && strncmp(src, "data:", 5) != 0) {
+                dk_buf b = {0};
+                if (src[0] == '/') dk_buf_adds(&b, src);
+                else dk_buf_printf(&b, "%s/%s", j->deck_dir, src);
+                if (b.p && !b.oom) h->input(h->ud, b.p);
+                dk_buf_free(&b);
+            }
+        }
+        note_images(j, n->first);
+    }
+}
+
 static dk_status render_deck(deck_job *j) {
     const dk_options *o = j->o;
+    const dk_render_hooks *h = o->hooks;
     dk_writer *w = NULL;
     unsigned char *sel = NULL;
+    out_plan plan = {0};
+    int wrote = 0;
     dk_status st = setup(j);
-    if (st == DK_OK) st = make_out_dir(j);
+    /* a deck that cannot be set up is bad input (its theme, its front matter) */
+    if (st == DK_EIO) st = DK_EINPUT;
+    if (st == DK_OK && o->slice_n > 1 && !per_slide(o->format)) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "slides are split only for per-slide formats");
+        st = DK_EUSAGE;
+    }
+    if (st == DK_OK) st = plan_outputs(j, &plan);
     if (st == DK_OK) st = make_writer(o->format, &w);
     if (st) goto done;
     sel = malloc((size_t)j->deck.nslides + 1);
@@ -376,15 +585,20 @@ static dk_status render_deck(deck_job *j) {
     }
     memset(sel, 1, (size_t)j->deck.nslides + 1);
     if (o->pages && !dk_pages_parse(o->pages, j->deck.nslides, sel)) {
-        dk_diag_error(&j->ctx, DK_NOPOS, "--pages '%s': want slide numbers like 2-4,6", o->pages);
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "--pages '%s': want slide numbers like 2-4,6",
+                           o->pages);
         st = DK_EUSAGE;
         goto done;
     }
-    int nsel = 0;
-    for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
+    int nsel = 0, nhere = 0;
+    for (int i = 0; i < j->deck.nslides; i++) {
+        nsel += sel[i];
+        if (sel[i] && (o->slice_n <= 1 || i % o->slice_n == o->slice_k)) nhere++;
+    }
+    if (h && h->slides) h->slides(h->ud, j->deck.nslides, nhere);
     dk_deck_info info = {
-        .ctx = &j->ctx, .deck = &j->deck, .output = o->output, .stem = j->stem,
-        .deck_dir = j->deck_dir, .data_dir = dk_data_dir(), .theme_css = j->theme_css.p,
+        .ctx = &j->ctx, .deck = &j->deck, .output = plan.output, .stem = j->stem,
+        .deck_dir = j->deck_dir, .data_dir = j->data, .theme_css = j->theme_css.p,
         .width = j->w, .height = j->h, .scale = o->scale,
         .source_date_epoch = o->source_date_epoch, .nslides = j->deck.nslides,
         .nselected = nsel, .handout = o->handout, .paper_letter = o->paper_letter,
@@ -394,9 +608,12 @@ static dk_status render_deck(deck_job *j) {
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];
         slide_out so = {0};
-        if (!sel[i]) continue;
+        if (!sel[i] || (o->slice_n > 1 && i % o->slice_n != o->slice_k)) continue;
+        j->ctx.slide = s->index;
         st = build_slide(j, s, &so);
+        if (st == DK_EIO) st = DK_EINPUT; /* the slide's own inputs, not an output */
         if (st == DK_OK) {
+            note_images(j, so.dom);
             char *title = slide_title(so.dom), *notes = slide_notes(so.dom);
             dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes};
             st = w->slide(w, &info, &out);
@@ -404,30 +621,56 @@ static dk_status render_deck(deck_job *j) {
             free(notes);
         }
         dk_arena_free(so.a);
+        if (st == DK_OK && per_slide(o->format)) {
+            char *file = dk_slide_file(&info, s->index, slide_ext(o->format));
+            char *to = plan.stage ? dk_output_expand(o->output, j->path, s->index) : NULL;
+            if (!file || (plan.stage && !to)) st = DK_ENOMEM;
+            else if (plan.stage) st = move_file(j, file, to);
+            if (st == DK_OK && h && h->output) h->output(h->ud, to ? to : file);
+            free(file);
+            free(to);
+        }
+        if (st == DK_OK && h && h->slide_done) h->slide_done(h->ud, s->index);
     }
+    j->ctx.slide = 0;
     dk_status st2 = w->end(w, &info, st == DK_OK);
     if (st == DK_OK) st = st2;
+    if (st == DK_OK && plan.tmpfile) st = copy_to_stdout(j, plan.tmpfile);
+    wrote = st == DK_OK && !per_slide(o->format);
 done:
+    if (wrote && h && h->output) h->output(h->ud, plan.tmpfile ? "-" : plan.output);
     if (w) w->destroy(w);
     free(sel);
+    plan_free(&plan);
     return st;
 }
 
-dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
+static dk_status render_source(const char *path, char *src, size_t n, dk_status read_st,
+                               const dk_options *o, int *nwarn) {
     deck_job j = {0};
     dk_options opt = *o;
     j.o = &opt;
     j.path = path;
-    dk_status st = dk_file_read(path, &j.src, &j.n);
+    j.src = src;
+    j.n = n;
+    j.data = o->data_dir && *o->data_dir ? o->data_dir : dk_data_dir();
+    dk_status st = read_st;
     dk_ctx_init(&j.ctx, strcmp(path, "-") == 0 ? "<stdin>" : path, j.src, j.n);
     j.ctx.quiet = o->quiet;
     j.ctx.verbose = o->verbose;
+    if (o->hooks && o->hooks->diag) {
+        j.ctx.on_diag = o->hooks->diag;
+        j.ctx.diag_ud = o->hooks->ud;
+    }
     char *out_default = NULL;
     if (st == DK_EIO) {
-        dk_diag_error(&j.ctx, DK_NOPOS, "cannot read deck: %s", strerror(errno));
+        dk_diag_error_code(&j.ctx, DK_NOPOS, "input-unreadable", "cannot read deck: %s",
+                           strerror(errno));
+        st = DK_EINPUT;
         goto done;
     }
     if (st) goto done;
+    if (strcmp(path, "-") != 0) note_input(&j, path);
     /* the deck's folder and name */
     char *tmp = strdup(strcmp(path, "-") == 0 ? "./stdin.md" : path);
     char *tmp2 = strdup(strcmp(path, "-") == 0 ? "./stdin.md" : path);
@@ -450,11 +693,11 @@ dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
     }
     if (!opt.output) {
         /* beside the deck: DECK.pdf, DECK.json, or the deck's folder for per-slide files */
-        static const char *const ext[] = {".pdf", NULL, ".layout.json", NULL};
+        static const char *const ext[] = {".pdf", NULL, ".layout.json", NULL, NULL};
         if (ext[opt.format]) {
-            size_t n = strlen(j.deck_dir) + strlen(j.stem) + 16;
-            out_default = malloc(n);
-            if (out_default) snprintf(out_default, n, "%s/%s%s", j.deck_dir, j.stem, ext[opt.format]);
+            size_t m = strlen(j.deck_dir) + strlen(j.stem) + 16;
+            out_default = malloc(m);
+            if (out_default) snprintf(out_default, m, "%s/%s%s", j.deck_dir, j.stem, ext[opt.format]);
         } else {
             out_default = strdup(j.deck_dir);
         }
@@ -465,7 +708,7 @@ dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
         opt.output = out_default;
     }
     st = render_deck(&j);
-    if (st == DK_ENOMEM) dk_diag_error(&j.ctx, DK_NOPOS, "out of memory");
+    if (st == DK_ENOMEM) dk_diag_error_code(&j.ctx, DK_NOPOS, "out-of-memory", "out of memory");
 done:
     if (j.text) j.text->destroy(j.text);
     dk_fonts_free(j.fc);
@@ -480,4 +723,21 @@ done:
     free(out_default);
     if (nwarn) *nwarn = j.ctx.nwarn;
     return st;
+}
+
+dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
+    char *src = NULL;
+    size_t n = 0;
+    dk_status st = dk_file_read(path, &src, &n);
+    return render_source(path, src, n, st, o, nwarn);
+}
+
+dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk_options *o,
+                           int *nwarn) {
+    char *src = malloc(n + 1);
+    if (src) {
+        memcpy(src, buf, n);
+        src[n] = 0;
+    }
+    return render_source(name, src, n, src ? DK_OK : DK_ENOMEM, o, nwarn);
 }

@@ -12,6 +12,19 @@
 
 typedef enum { DK_FMT_PDF, DK_FMT_PNG, DK_FMT_LAYOUT, DK_FMT_HTML, DK_FMT_SVG } dk_format;
 
+/*
+ * What a caller hears while a deck renders (every member may be NULL).
+ * Paths and records are borrowed for the duration of the call.
+ */
+typedef struct {
+    void *ud;
+    void (*diag)(void *ud, const dk_diag_rec *d);      /* instead of printing on stderr */
+    void (*slides)(void *ud, int nslides, int nrender); /* the deck's size; slides to render here */
+    void (*slide_done)(void *ud, int index);            /* 1-based slide number, written */
+    void (*output)(void *ud, const char *path);         /* a file written ("-": stdout) */
+    void (*input)(void *ud, const char *path);          /* a file read: deck, theme, image */
+} dk_render_hooks;
+
 typedef struct {
     dk_format format;
     const char *output;      /* file, or folder for per-slide formats; NULL: beside the deck */
@@ -28,6 +41,9 @@ typedef struct {
     int notes;               /* handouts: print speaker notes beside the slides */
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level 0-9, -1: default */
+    const char *data_dir;    /* fonts/ and themes/; NULL: dk_data_dir() */
+    int slice_k, slice_n;    /* per-slide formats: only slides with (n - 1) % slice_n == slice_k */
+    const dk_render_hooks *hooks;
 } dk_options;
 
 void dk_options_init(dk_options *o);
@@ -49,10 +65,34 @@ int dk_pages_parse(const char *s, int n, unsigned char *sel);
 
 /*
  * Render the deck at `path` ("-" for standard input) as `o` says. Warnings
- * and errors go to stderr as file:line:col; *nwarn gets their count.
- * DK_EIO when the deck cannot be read or an output cannot be written,
- * DK_ENOMEM, DK_EINPUT for a deck that cannot be rendered at all.
+ * and errors go to stderr as file:line:col (or to o->hooks->diag); *nwarn
+ * gets their count. DK_EINPUT when the deck cannot be read or rendered,
+ * DK_EIO when an output cannot be written, DK_EUSAGE for options that do
+ * not fit the deck (--pages, a template), DK_ENOMEM.
+ *
+ * o->output may be a template: {name} the deck's file name without .md,
+ * {dir} its folder, {n} the slide number (001, 002, ...; PNG and SVG only).
+ * "-" writes a PDF or layout dump to standard output; the PDF goes to a
+ * temporary file first, so a failed render writes nothing.
  */
 dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn);
+
+/*
+ * The same for a deck held in memory (`n` bytes, not necessarily
+ * NUL-terminated). `name` stands for its path: messages, the default output
+ * and relative image paths use it.
+ */
+dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk_options *o,
+                           int *nwarn);
+
+/*
+ * Expand an output template for the deck at `deck_path`: {name}, {dir}, and
+ * {n} as slide number `n` (3 digits) when n > 0, left as is when n <= 0.
+ * Returns a malloc'd string, NULL on OOM.
+ */
+char *dk_output_expand(const char *tmpl, const char *deck_path, int n);
+
+/* Does `s` use {n}? (Per-slide output names.) */
+int dk_output_has_n(const char *s);
 
 #endif

@@ -13,8 +13,9 @@
  *      output are identical wherever they are made;
  *   2. every font in `<data_dir>/fonts/` as an application font: the bundled
  *      DejaVu Sans and DejaVu Sans Mono, which the default theme uses;
- *   3. a fixed list of fallback font files that Debian packages install, each
- *      added only if present: emoji, and scripts DejaVu Sans lacks. Pango asks
+ *   3. a fixed list of fallback font files that Debian packages install
+ *      (fonts-noto-color-emoji, fonts-noto-core, fonts-noto-cjk), each added
+ *      only if present: emoji, and scripts DejaVu Sans lacks. Pango asks
  *      fontconfig for a sorted list and takes, per character, the first font
  *      that covers it, so these are only used for what DejaVu cannot draw.
  *
@@ -45,24 +46,82 @@
 /*
  * Fallback fonts from Debian packages, in the order they are added. Each is
  * optional. The Noto Sans script fonts come as Regular and Bold in
- * fonts-noto-core; fonts-noto-extra only adds further weights, which CSS
- * bold/normal never needs, so it is not listed.
+ * fonts-noto-core (a few scripts as Regular only; fontconfig emboldens
+ * them); fonts-noto-extra only adds further weights, which CSS bold/normal
+ * never needs, so it is not listed. Noto Sans CJK is one collection per
+ * weight holding the JP, KR, SC, TC and HK faces; pango.c picks the face
+ * from the text's lang. Only scripts DejaVu Sans lacks are listed: Latin,
+ * Greek and Cyrillic stay in the theme's font.
  */
-static const char *const fallback_files[] = {
-    /* fonts-noto-color-emoji */
-    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
-    /* fonts-noto-core */
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
-    /* fonts-noto-cjk (one collection each: JP, KR, SC, TC, HK faces) */
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+#define NOTO "/usr/share/fonts/truetype/noto/"
+#define NOTO_CJK "/usr/share/fonts/opentype/noto/"
+static const struct {
+    const char *package, *path;
+} fallback_files[] = {
+    {"fonts-noto-color-emoji", NOTO "NotoColorEmoji.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansArabic-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansArabic-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansHebrew-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansHebrew-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansDevanagari-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansDevanagari-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansBengali-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansBengali-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGurmukhi-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGurmukhi-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGujarati-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGujarati-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansOriya-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansOriya-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansTamil-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansTamil-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansTelugu-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansTelugu-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansKannada-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansKannada-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMalayalam-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMalayalam-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSinhala-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSinhala-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansThai-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansThai-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansLao-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansLao-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansKhmer-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansKhmer-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMyanmar-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMyanmar-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansArmenian-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansArmenian-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGeorgian-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansGeorgian-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansEthiopic-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansEthiopic-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansThaana-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansThaana-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansCherokee-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansCherokee-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansCanadianAboriginal-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansCanadianAboriginal-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansJavanese-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansJavanese-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansBalinese-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansBalinese-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansOlChiki-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansOlChiki-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansAdlam-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansAdlam-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSymbols-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSymbols-Bold.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSyriac-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMongolian-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansNKo-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansTifinagh-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansYi-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansMath-Regular.ttf"},
+    {"fonts-noto-core", NOTO "NotoSansSymbols2-Regular.ttf"},
+    {"fonts-noto-cjk", NOTO_CJK "NotoSansCJK-Regular.ttc"},
+    {"fonts-noto-cjk", NOTO_CJK "NotoSansCJK-Bold.ttc"},
 };
 
 /*
@@ -234,15 +293,20 @@ dk_status dk_fonts_new(dk_ctx *ctx, const char *data_dir, FcConfig **out) {
         goto done;
     }
 
+    /* missing fallback fonts: one note naming the packages (with --verbose) */
+    dk_buf missing = {0};
+    int nmissing = 0;
     for (size_t i = 0; i < sizeof fallback_files / sizeof *fallback_files; i++) {
-        const char *f = fallback_files[i];
-        if (!is_file(f)) {
-            if (ctx->verbose) dk_diag(ctx, DK_DIAG_NOTE, DK_NOPOS, "fallback font '%s' not installed", f);
-            continue;
-        }
-        if (!FcConfigAppFontAddFile(fc, (const FcChar8 *)f))
-            dk_diag(ctx, DK_DIAG_NOTE, DK_NOPOS, "fallback font '%s' could not be loaded", f);
+        const char *f = fallback_files[i].path, *pkg = fallback_files[i].package;
+        if (is_file(f) && FcConfigAppFontAddFile(fc, (const FcChar8 *)f)) continue;
+        nmissing++;
+        if (!missing.p || !strstr(missing.p, pkg)) dk_buf_printf(&missing, " %s", pkg);
     }
+    if (nmissing && ctx->verbose && !missing.oom)
+        dk_diag(ctx, DK_DIAG_NOTE, DK_NOPOS,
+                "%d fallback font file%s not installed (packages:%s); text in those scripts may "
+                "show missing-glyph boxes", nmissing, nmissing == 1 ? "" : "s", missing.p);
+    dk_buf_free(&missing);
 
 done:
     free(dir);

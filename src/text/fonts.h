@@ -7,7 +7,9 @@
  * every machine. The configuration holds the bundled fonts in
  * `<data dir>/fonts/` (DejaVu Sans, DejaVu Sans Mono), plus a short fixed
  * list of fallback font files from Debian packages when they are installed
- * (Noto Color Emoji; Noto Sans Arabic, Hebrew, Devanagari, Thai and CJK), with
+ * (Noto Color Emoji; the Noto Sans fonts of ~35 scripts, among them Arabic,
+ * Hebrew, Devanagari and the other Indic scripts, Thai, Khmer, Ethiopic; Noto
+ * Sans CJK), with
  * the CSS generic families mapped onto them and hinting switched off.
  *
  * Hand the result to pango (`pango_fc_font_map_set_config`, through
@@ -38,7 +40,8 @@ const char *dk_data_dir(void);
  *
  * DK_EIO, with an error on ctx, when `<data_dir>/fonts/` holds no usable
  * font (a broken installation); DK_ENOMEM when fontconfig runs out of
- * memory. Missing fallback fonts are not errors (a note with ctx->verbose).
+ * memory. Missing fallback fonts are not errors (with ctx->verbose, one
+ * note naming the packages to install).
  */
 dk_status dk_fonts_new(dk_ctx *ctx, const char *data_dir, FcConfig **out);
 

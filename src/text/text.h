@@ -30,7 +30,19 @@ typedef struct {
     double box_w, box_h;    /* atomic: margin-box size in px */
     double box_baseline;    /* atomic: baseline distance from the box top (box_h for images) */
     const void *owner;      /* whose own text this is (the caller's element box), for line counts */
+    /* added for issue 4 (zero means "not known": a zeroed run behaves as before) */
+    const char *lang;       /* BCP 47 tag from the run's nearest lang="", or NULL: dk_para.lang */
+    size_t src;             /* deck offset of the run's text, for diagnostics; 0 or DK_NOPOS:
+                               unknown (then dk_para.src is used) */
 } dk_run;
+
+/* Base direction of a paragraph, from the nearest dir="" attribute. */
+typedef enum {
+    DK_DIR_UNSET = 0,       /* no dir="": style->direction_rtl, else the first strong character */
+    DK_DIR_LTR,
+    DK_DIR_RTL,
+    DK_DIR_AUTO,            /* dir="auto": the first strong character (UAX #9 P2, P3) */
+} dk_text_dir;
 
 typedef struct {
     const char *text;       /* UTF-8, white space already processed */
@@ -39,6 +51,9 @@ typedef struct {
     int nruns;
     const dk_style *style;  /* the block: strut, text-align, direction */
     const char *lang;       /* BCP 47 tag from the nearest lang="", or NULL */
+    /* added for issue 4 */
+    unsigned char dir;      /* dk_text_dir, from the nearest dir="" (box/ fills it) */
+    size_t src;             /* deck offset of the paragraph's first text; 0 or DK_NOPOS: unknown */
 } dk_para;
 
 typedef struct {
@@ -70,6 +85,9 @@ typedef struct dk_textlayout {
     int nfrags;
     const dk_para *para;
     void *impl;             /* backend data (a PangoLayout for pango.c) */
+    int missing;            /* characters drawn as missing-glyph boxes (each is warned about
+                               once per deck position) */
+    int rtl;                /* the paragraph's resolved base direction is right-to-left */
 } dk_textlayout;
 
 typedef struct dk_text dk_text;
@@ -93,6 +111,13 @@ struct _FcConfig;
 dk_status dk_text_pango_new(dk_ctx *ctx, struct _FcConfig *fc, dk_text **out);
 /* The fake backend: glyph advance 10 px, ascent 16, descent 4 (per 20 px of font-size). */
 dk_status dk_text_fake_new(dk_text **out);
+
+/*
+ * The Debian package whose fonts draw `cp` (by Unicode block), e.g.
+ * "fonts-noto-cjk" for U+4E2D, or NULL when none is known (private use,
+ * unassigned). Static string.
+ */
+const char *dk_text_font_package(uint32_t cp);
 
 /* Paint one laid-out paragraph at (x, y) (its top-left) on a cairo context (pango.c only). */
 struct _cairo;

@@ -221,9 +221,24 @@ static void test_shorthands(void) {
               "border-top-left-radius: 4px; border-top-right-radius: 50%; "
               "border-bottom-right-radius: 4px; border-bottom-left-radius: 50%");
     CHECK_STR(decls("background: #fff url(bg.png) no-repeat center / cover"),
-              "background-color: #ffffff; background-image: \"bg.png\"");
+              "background-color: #ffffff; background-image: \"bg.png\"; background-position-x: 50%; "
+              "background-position-y: 50%; -deckle-background-size-x: cover; "
+              "-deckle-background-size-y: auto; background-repeat: no-repeat");
     CHECK_STR(decls("background: linear-gradient(red, blue)"),
-              "background-color: initial; background-image: none");
+              "background-color: initial; background-image: none; background-position-x: initial; "
+              "background-position-y: initial; -deckle-background-size-x: initial; "
+              "-deckle-background-size-y: initial; background-repeat: initial");
+    /* position: one value centres the other axis; vertical keywords first swap */
+    CHECK_STR(decls("background-position: top right"),
+              "background-position-x: 100%; background-position-y: 0%");
+    CHECK_STR(decls("background-position: 20px"),
+              "background-position-x: 20px; background-position-y: 50%");
+    CHECK_STR(decls("background-size: 50% auto"),
+              "-deckle-background-size-x: 50%; -deckle-background-size-y: auto");
+    CHECK_STR(decls("border-spacing: 4px 2px"),
+              "-deckle-border-spacing-x: 4px; -deckle-border-spacing-y: 2px");
+    CHECK_STR(decls("border-collapse: collapse; hyphens: auto"),
+              "border-collapse: collapse; hyphens: auto");
     CHECK_STR(decls("font: italic bold 12px/1.5 \"Noto Sans\", sans-serif"),
               "font-style: italic; font-weight: bold; font-size: 12px; line-height: 1.5; "
               "font-family: \"Noto Sans, sans-serif\"");

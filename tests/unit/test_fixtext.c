@@ -58,11 +58,31 @@ int main(void) {
     CHECK_STR(fix("Itâ€™s â€œquotedâ€\xC2\x9D"), "It’s “quoted”"); /* U+009D for 0x9D: undefined in cp1252 */
     CHECK_STR(fix("Ã\xC2\x81"), "Á"); /* C3 81, with 0x81 read as U+0081 (Latin-1) */
 
+    /* real mojibake, as found in pasted text (cp1252 unless noted) */
+    CHECK_STR(fix("Ð¡Ð»Ð°Ð²Ð° Ð£ÐºÑ€Ð°Ñ—Ð½Ñ–"), "Слава Україні");
+    CHECK_STR(fix("×¢×‘×¨×™×ª"), "עברית");
+    CHECK_STR(fix("Î•Î»Î»Î·Î½Î¹ÎºÎ¬"), "Ελληνικά");
+    CHECK_STR(fix("Ù…Ø±Ø­Ø¨Ø§"), "مرحبا");
+    CHECK_STR(fix("æ—¥æœ¬èªž"), "日本語");
+    CHECK_STR(fix("ZÃ¼rich â€“ â€œGrÃ¼eziâ€\xC2\x9D"), "Zürich – “Grüezi”");
+    CHECK_STR(fix("ðŸ˜€ ðŸ‘\xC2\x8DðŸ\xC2\x8F½"), "😀 👍🏽");
+    CHECK_STR(fix("Itâ\xC2\x80\xC2\x99s"), "It’s");                    /* Latin-1 */
+    CHECK_STR(fix("naÃ\xC2\x83Â¯ve cafÃ\xC2\x83Â©"), "naïve café"); /* Latin-1, twice */
+    CHECK_STR(fix("ï»¿Title"), "\xEF\xBB\xBFTitle");                  /* a byte-order mark */
+    /* glued to genuine characters: long sequences only */
+    CHECK_STR(fix("«ðŸ”—»"), "«🔗»");
+    CHECK_STR(fix("naïveâ€™s"), "naïve’s");
+    CHECK_STR(fix("“â€””"), "“—”");
+    CHECK_STR(fix("RomÃ¢nia, È™i È›arÄƒ"), "România, și țară"); /* ș ț are not rare */
+
     /* genuine text is never touched */
     static const char *const good[] = {
         "café", "naïve", "Ærøskøbing", "Größe", "¿Qué?", "£5 – €6", "Ðóññêèé", "Ελληνικά",
         "Русский", "日本語", "🔗 emoji 🎉", "plain ASCII", "", "€", "ÄÖÜ äöü ß", "Œuvre “quoted”",
         "© 2025 ™", "½ ¼ ¾", "naïve café résumé",
+        /* a capital and punctuation also spell UTF-8 (U+0254, U+025B, U+0260, U+0245) */
+        "“CAFÉ”", "L’ÉTÉ»", "L’ÉTÉ\xC2\xA0»", "CAFÉ…", "«Ça va?»", "São Paulo", "Dvořák",
+        "ÀÉÎÕÜ", "PERCHÈ…", "Ångström", "Þórr", "¡Olé!", "«Ã©»",
     };
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         const char *r = fix(good[i]);

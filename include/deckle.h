@@ -1,0 +1,125 @@
+/*
+ * libdeckle — render Markdown slide decks to PDF, PNG, SVG, HTML or a
+ * layout dump, from a program.
+ *
+ *     deckle_options *o = deckle_options_new();
+ *     deckle_options_set(o, "format", "png");
+ *     deckle_options_set(o, "output", "out/{name}/{n}.png");
+ *     deckle_status st = deckle_render_file("talk.md", o);
+ *     deckle_options_free(o);
+ *
+ * Rendering is synchronous and needs no global set-up; every call builds
+ * and frees its own fonts, text engine and image cache, so two renders
+ * never notice each other. Do not run two renders in one process on
+ * different threads at once: pango, fontconfig and cairo are not used in a
+ * thread-safe way. Parallel drivers (the deckle command) fork a process
+ * per deck.
+ *
+ * Diagnostics (problems in the deck: an unknown CSS property, a missing
+ * image, a slide that does not fit) never stop a render; they go to a
+ * callback if one is set, else to stderr as "file:line:col: warning: ...".
+ */
+#ifndef DECKLE_H
+#define DECKLE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define DECKLE_API __attribute__((visibility("default")))
+#else
+#define DECKLE_API
+#endif
+
+/* What a render came to; the values are the deckle command's exit codes. */
+typedef enum {
+    DECKLE_OK = 0,
+    DECKLE_EUSAGE = 2,  /* an option is wrong, or does not fit the deck */
+    DECKLE_EINPUT = 3,  /* the deck cannot be read or rendered */
+    DECKLE_EOUTPUT = 4, /* an output could not be written */
+    DECKLE_ENOMEM = 5,  /* out of memory */
+} deckle_status;
+
+typedef enum { DECKLE_NOTE, DECKLE_WARNING, DECKLE_ERROR } deckle_level;
+
+/* One diagnostic; every pointer is valid during the callback only. */
+typedef struct {
+    deckle_level level;
+    const char *file;    /* the deck, or the theme's CSS file */
+    int line, column;    /* 1-based; 0 when the problem has no position */
+    int slide;           /* 1-based slide number, 0 for the deck as a whole */
+    const char *code;    /* short and stable: "image-missing", "overflow", ... */
+    const char *message; /* human text without the position */
+    const char *text;    /* the "file:line:col: warning: message" line */
+} deckle_diagnostic;
+
+/* Callbacks during a render (any may be NULL); `ud` is passed back. */
+typedef struct {
+    void *ud;
+    void (*diagnostic)(void *ud, const deckle_diagnostic *d);
+    void (*slides)(void *ud, int nslides, int nrender); /* deck size, slides this call renders */
+    void (*slide_done)(void *ud, int slide);             /* one slide rendered and written */
+    void (*output)(void *ud, const char *path);          /* a file written; "-" is stdout */
+    void (*input)(void *ud, const char *path);           /* a file read: deck, theme, image */
+} deckle_callbacks;
+
+typedef struct deckle_options deckle_options;
+
+/* New options with the defaults (PDF beside the deck); NULL on OOM. */
+DECKLE_API deckle_options *deckle_options_new(void);
+DECKLE_API void deckle_options_free(deckle_options *o);
+
+/*
+ * Set an option by its command-line name, value as text:
+ *   format       pdf, png, svg, html, layout
+ *   output       a file, a folder, or a template with {name}, {dir}, {n};
+ *                "-" is standard output (pdf, layout)
+ *   theme        a theme name or a .css file
+ *   scale        PNG pixels per CSS px
+ *   size         WxH in CSS px or a preset (16:9, 4:3, square, portrait, og)
+ *   pages        slide selection, e.g. 2-4,6
+ *   handout      1, 2, 3, 4, 6 or 9 slides a PDF page; paper a4 or letter
+ *   notes, transparent, fix-text, allow-outside, quiet, verbose: 1 or 0
+ *   compression  PNG zlib level 0-9
+ *   data-dir     the folder holding fonts/ and themes/
+ *   source-date-epoch  seconds; the PDF's dates (reproducible output)
+ *   slice        "K/N": only slides whose number minus 1 is K modulo N
+ *                (per-slide formats; for parallel drivers)
+ * Strings are copied. DECKLE_EUSAGE for an unknown name or a bad value.
+ */
+DECKLE_API deckle_status deckle_options_set(deckle_options *o, const char *name, const char *value);
+
+/* Why the last deckle_options_set failed, as a sentence ("" if it did not). */
+DECKLE_API const char *deckle_options_error(const deckle_options *o);
+
+/* Callbacks for the following renders (copied; NULL removes them). */
+DECKLE_API void deckle_options_set_callbacks(deckle_options *o, const deckle_callbacks *cb);
+
+/* Render the deck file at `path` ("-": standard input). */
+DECKLE_API deckle_status deckle_render_file(const char *path, const deckle_options *o);
+
+/*
+ * Render a deck held in memory. `name` stands in for its path: it names
+ * the deck in messages and outputs, and relative images are found beside it.
+ */
+DECKLE_API deckle_status deckle_render_memory(const char *name, const void *buf, size_t n,
+                                              const deckle_options *o);
+
+/* An output template expanded for a deck ({n} as slide `n` when n > 0); free() it. */
+DECKLE_API char *deckle_output_path(const char *tmpl, const char *deck_path, int n);
+
+/* "ok", "bad usage", "bad input", "output not written", "out of memory". */
+DECKLE_API const char *deckle_status_string(deckle_status st);
+DECKLE_API const char *deckle_version(void);
+/* Where fonts/ and themes/ are found without a "data-dir" option: $DECKLE_DATA, else the
+ * source tree deckle was built in, else <prefix>/share/deckle. */
+DECKLE_API const char *deckle_default_data_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

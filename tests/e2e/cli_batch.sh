@@ -1,0 +1,88 @@
+#!/bin/sh
+# Batch and parallel (issue 6, "done when"): 200 generated decks, one of them
+# broken, render with -j 2 to the same bytes as with -j 1 (PDF with
+# SOURCE_DATE_EPOCH, PNG as is); the broken deck is reported in the JSON and
+# the exit code (3) while the 199 others are written; no temporary files are
+# left. A single deck split over workers (per-slide PNG) matches -j 1 too.
+#
+# usage: sh tests/e2e/cli_batch.sh PATH/TO/deckle SOURCE_DIR
+set -u
+[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
+deckle=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-batch.XXXXXX") || exit 1
+if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
+trap 'exit 1' INT TERM
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+q() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(($2))" "$1"; }
+count() { find "$1" -type f -name "$2" | wc -l | tr -d ' '; }
+cd "$tmp" || exit 1
+export SOURCE_DATE_EPOCH=1700000000
+
+# 200 small decks of 1-3 slides with varied content; deck 137 is broken (a dangling link)
+mkdir decks
+i=1
+while [ $i -le 200 ]; do
+    f=decks/deck-$(printf %03d $i).md
+    {
+        printf -- '---\ntitle: Deck %d\n---\n\n# Deck %d\n\nParagraph *%d* with **bold** and `code`.\n' $i $i $i
+        [ $((i % 2)) -eq 0 ] && printf '\n---\n\n## Second\n\n- one\n- two %d\n' $i
+        [ $((i % 3)) -eq 0 ] && printf '\n---\n\n## Third\n\n> quote %d\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' $i
+    } >"$f"
+    i=$((i + 1))
+done
+rm decks/deck-137.md
+ln -s nowhere.md decks/deck-137.md
+
+"$deckle" -q -j 1 --json decks/*.md -o 'pdf1/{name}.pdf' >j1.json
+rc1=$?
+"$deckle" -q -j 2 --json decks/*.md -o 'pdf2/{name}.pdf' >j2.json
+rc2=$?
+check "-j 1 batch with a broken deck exits 3 (got $rc1)" [ $rc1 -eq 3 ]
+check "-j 2 batch with a broken deck exits 3 (got $rc2)" [ $rc2 -eq 3 ]
+check "-j 1: 199 PDFs written ($(count pdf1 '*.pdf'))" [ "$(count pdf1 '*.pdf')" = 199 ]
+check "-j 2: 199 PDFs written ($(count pdf2 '*.pdf'))" [ "$(count pdf2 '*.pdf')" = 199 ]
+check "-j 2 PDFs are byte-identical to -j 1" diff -r pdf1 pdf2
+check "no temporary files left" [ -z "$(find . -name '*.tmp-*' -o -name '.deckle-*')" ]
+if command -v python3 >/dev/null 2>&1; then
+    check "JSON: 200 decks, 1 failed" [ "$(q j2.json 'r["summary"]["decks"], r["summary"]["failed"]')" = "(200, 1)" ]
+    check "JSON: the failed deck is deck-137.md, bad-input" \
+        [ "$(q j2.json '[(d["file"], d["status"]) for d in r["decks"] if d["exit_code"]]')" = "[('decks/deck-137.md', 'bad-input')]" ]
+    check "JSON: decks in command-line order" \
+        [ "$(q j2.json '[d["file"] for d in r["decks"]] == sorted(d["file"] for d in r["decks"])')" = True ]
+    check "JSON: 199 outputs" [ "$(q j2.json 'r["summary"]["outputs"]')" = 199 ]
+    check "JSON: -j 1 and -j 2 agree on everything but times" \
+        [ "$(python3 -c '
+import json, sys
+def strip(r):
+    r.pop("time_ms"); r.pop("jobs")
+    for d in r["decks"]:
+        d.pop("time_ms")
+        d["outputs"] = [o.split("/", 1)[1] for o in d["outputs"]]
+    return r
+a, b = (strip(json.load(open(f))) for f in sys.argv[1:])
+print(a == b)' j1.json j2.json)" = True ]
+    check "JSON: deck-006 has 3 slides, all rendered" \
+        [ "$(q j2.json '[(d["slides"], d["rendered"]) for d in r["decks"] if d["file"].endswith("006.md")]')" = "[(3, [1, 2, 3])]" ]
+fi
+
+# PNG: many decks, and one deck split over workers
+"$deckle" -q -j 1 -f png decks/deck-00[1-9].md -o 'png1/{name}/{n}.png' 2>/dev/null
+"$deckle" -q -j 2 -f png decks/deck-00[1-9].md -o 'png2/{name}/{n}.png' 2>/dev/null
+check "PNG batch: -j 2 byte-identical to -j 1 ($(count png1 '*.png') files)" diff -r png1 png2
+check "PNG batch: 16 files" [ "$(count png2 '*.png')" = 16 ]
+"$deckle" -q -j 1 -f png "$src/samples/seed/deck.md" -o seed1/ 2>/dev/null
+"$deckle" -q -j 3 -f png --json "$src/samples/seed/deck.md" -o seed3/ >seed3.json 2>/dev/null
+check "one deck's slides on 3 workers: byte-identical to -j 1" diff -r seed1 seed3
+check "one deck on 3 workers: 6 PNGs" [ "$(count seed3 '*.png')" = 6 ]
+if command -v python3 >/dev/null 2>&1; then
+    check "split deck: JSON lists slides 1-6 and one mojibake warning" \
+        [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
+fi
+
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,172 @@
+/*
+ * libdeckle's public API (include/deckle.h) and the machine-readable
+ * diagnostics under it: codes derived from messages, positions split off a
+ * theme's messages, slide numbers, output templates, option checking,
+ * rendering from memory with callbacks, and slices for parallel drivers.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../include/deckle.h"
+#include "base/base.h"
+#include "render/render.h"
+#include "test.h"
+
+typedef struct {
+    int n;
+    dk_diag_rec r[8];
+    char text[8][256], code[8][64], file[8][128];
+} diag_log;
+
+static void log_diag(void *ud, const dk_diag_rec *r) {
+    diag_log *l = ud;
+    if (l->n >= 8) return;
+    l->r[l->n] = *r;
+    snprintf(l->text[l->n], 256, "%s", r->message);
+    snprintf(l->code[l->n], 64, "%s", r->code);
+    snprintf(l->file[l->n], 128, "%s", r->file);
+    l->n++;
+}
+
+static void test_codes(void) {
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "image 'a.png': No such file or directory"), "image-missing");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "image 'http://x/a.png': remote images are not fetched"),
+              "image-remote");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "repaired mojibake (UTF-8 read as Windows-1252): x"), "mojibake");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "unknown property 'colr'; ignored"), "css-unknown-property");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "slide 3: content does not fit even with text at 60%"), "overflow");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_WARN, "something new"), "warning");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_ERROR, "cannot write out.pdf: Permission denied"), "output-unwritable");
+    CHECK_STR(dk_diag_code_of(DK_DIAG_ERROR, "cannot read deck: No such file"), "input-unreadable");
+}
+
+static void test_records(void) {
+    const char *src = "# Title\n\nline two\n";
+    dk_ctx ctx;
+    diag_log l = {0};
+    dk_ctx_init(&ctx, "talk.md", src, strlen(src));
+    ctx.on_diag = log_diag;
+    ctx.diag_ud = &l;
+    ctx.slide = 2;
+    dk_diag_warn(&ctx, 9, "unknown property '%s'; ignored", "colr");
+    dk_diag_warn_code(&ctx, DK_NOPOS, "my-code", "a %s", "thing");
+    ctx.slide = 0;
+    dk_diag(&ctx, DK_DIAG_WARN, DK_NOPOS, "%s:%d:%d: %s", "themes/x.css", 3, 4, "invalid value 'q'");
+    CHECK(l.n == 3);
+    CHECK_STR(l.code[0], "css-unknown-property");
+    CHECK(l.r[0].line == 3 && l.r[0].col == 1 && l.r[0].slide == 2);
+    CHECK_STR(l.file[0], "talk.md");
+    CHECK_STR(l.text[0], "unknown property 'colr'; ignored");
+    CHECK_STR(l.code[1], "my-code");
+    CHECK(l.r[1].line == 0 && l.r[1].col == 0);
+    /* a theme's message names the theme file and its position */
+    CHECK_STR(l.file[2], "themes/x.css");
+    CHECK(l.r[2].line == 3 && l.r[2].col == 4 && l.r[2].slide == 0);
+    CHECK_STR(l.text[2], "invalid value 'q'");
+    CHECK_STR(l.code[2], "css-invalid-value");
+    CHECK(ctx.nwarn == 3);
+}
+
+static void test_expand(void) {
+    char *s = dk_output_expand("out/{name}/{n}.png", "talks/intro.md", 7);
+    CHECK_STR(s, "out/intro/007.png");
+    free(s);
+    s = dk_output_expand("{dir}/{name}-{n}.svg", "talks/intro.md", 0);
+    CHECK_STR(s, "talks/intro-{n}.svg");
+    free(s);
+    s = deckle_output_path("{name}.pdf", "-", 0);
+    CHECK_STR(s, "stdin.pdf");
+    free(s);
+    CHECK(dk_output_has_n("a/{n}.png") && !dk_output_has_n("a/{name}.png"));
+}
+
+static void test_options(void) {
+    deckle_options *o = deckle_options_new();
+    CHECK(o != NULL);
+    CHECK(deckle_options_set(o, "format", "png") == DECKLE_OK);
+    CHECK(deckle_options_set(o, "format", "gif") == DECKLE_EUSAGE);
+    CHECK(strstr(deckle_options_error(o), "gif") != NULL);
+    CHECK(deckle_options_set(o, "scale", "0") == DECKLE_EUSAGE);
+    CHECK(deckle_options_set(o, "handout", "5") == DECKLE_EUSAGE);
+    CHECK(deckle_options_set(o, "handout", "6") == DECKLE_OK);
+    CHECK(deckle_options_set(o, "slice", "2/2") == DECKLE_EUSAGE);
+    CHECK(deckle_options_set(o, "slice", "1/2") == DECKLE_OK);
+    CHECK(deckle_options_set(o, "notes", "maybe") == DECKLE_EUSAGE);
+    CHECK(deckle_options_set(o, "no-such", "1") == DECKLE_EUSAGE);
+    CHECK_STR(deckle_status_string(DECKLE_EOUTPUT), "output not written");
+    deckle_options_free(o);
+}
+
+typedef struct {
+    int nslides, nrender, done[8], ndone, noutputs, warnings;
+    char codes[256];
+} events;
+
+static void ev_diag(void *ud, const deckle_diagnostic *d) {
+    events *e = ud;
+    if (d->level == DECKLE_WARNING) e->warnings++;
+    strncat(e->codes, d->code, sizeof e->codes - strlen(e->codes) - 2);
+    strcat(e->codes, ";");
+}
+static void ev_slides(void *ud, int n, int k) {
+    events *e = ud;
+    e->nslides = n;
+    e->nrender = k;
+}
+static void ev_slide(void *ud, int i) {
+    events *e = ud;
+    if (e->ndone < 8) e->done[e->ndone++] = i;
+}
+static void ev_output(void *ud, const char *p) {
+    (void)p;
+    ((events *)ud)->noutputs++;
+}
+
+static void test_render_memory(void) {
+    char dir[] = "/tmp/deckle-api-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    const char *deck = "# One\n\n---\n\n# Two\n\n![x](missing.png)\n\n---\n\n# Three\n";
+    char out[128];
+    snprintf(out, sizeof out, "%s/{name}-{n}.png", dir);
+    events e = {0};
+    deckle_callbacks cb = {&e, ev_diag, ev_slides, ev_slide, ev_output, NULL};
+    deckle_options *o = deckle_options_new();
+    deckle_options_set(o, "format", "png");
+    deckle_options_set(o, "scale", "0.25");
+    deckle_options_set(o, "output", out);
+    deckle_options_set(o, "slice", "1/2"); /* slides 2 only (index - 1) % 2 == 1 */
+    deckle_options_set(o, "quiet", "1");
+    deckle_options_set_callbacks(o, &cb);
+    CHECK(deckle_render_memory("mem.md", deck, strlen(deck), o) == DECKLE_OK);
+    CHECK(e.nslides == 3 && e.nrender == 1);
+    CHECK(e.ndone == 1 && e.done[0] == 2);
+    CHECK(e.noutputs == 1);
+    CHECK(e.warnings == 1);
+    CHECK(strstr(e.codes, "image-missing") != NULL);
+    char f[160];
+    snprintf(f, sizeof f, "%s/mem-002.png", dir);
+    CHECK(access(f, F_OK) == 0);
+    unlink(f);
+    /* {n} does not name a PDF: a usage error, nothing written */
+    deckle_options_set(o, "format", "pdf");
+    deckle_options_set(o, "slice", "0/1");
+    CHECK(deckle_render_memory("mem.md", deck, strlen(deck), o) == DECKLE_EUSAGE);
+    /* a folder that cannot be made: output error */
+    deckle_options_set(o, "output", "/proc/deckle-no/x.pdf");
+    CHECK(deckle_render_memory("mem.md", deck, strlen(deck), o) == DECKLE_EOUTPUT);
+    /* a deck file that is not there: input error */
+    CHECK(deckle_render_file("/nonexistent/deck.md", o) == DECKLE_EINPUT);
+    deckle_options_free(o);
+    CHECK(rmdir(dir) == 0); /* nothing else left behind, no staging folder */
+}
+
+int main(void) {
+    test_codes();
+    test_records();
+    test_expand();
+    test_options();
+    test_render_memory();
+    return dk_test_done();
+}
