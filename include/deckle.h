@@ -82,7 +82,11 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  *   size         WxH in CSS px or a preset (16:9, 4:3, square, portrait, og)
  *   pages        slide selection, e.g. 2-4,6
  *   handout      1, 2, 3, 4, 6 or 9 slides a PDF page; paper a4 or letter
- *   notes, transparent, fix-text, allow-outside, quiet, verbose: 1 or 0
+ *   notes, transparent, fix-text, allow-any-path (alias allow-outside), quiet,
+ *                verbose: 1 or 0
+ *   assets       one more folder images may be read from (each call adds one; ""
+ *                clears); images come only from the deck's project folder and these
+ *                unless allow-any-path is 1
  *   compression  PNG zlib level 0-9
  *   data-dir     the folder holding fonts/ and themes/
  *   source-date-epoch  seconds; the PDF's dates (reproducible output)

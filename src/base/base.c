@@ -190,6 +190,19 @@ void dk_ctx_init(dk_ctx *ctx, const char *file, const char *src, size_t n) {
     ctx->src_len = n;
 }
 
+int dk_ctx_once(dk_ctx *ctx, const char *key) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, 64 bits: collisions are not a concern here */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    for (int i = 0; i < ctx->nonce_keys; i++)
+        if (ctx->once_keys[i] == h) return 0;
+    if (ctx->nonce_keys >= DK_ONCE_KEYS) return 0;
+    ctx->once_keys[ctx->nonce_keys++] = h;
+    return 1;
+}
+
 void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col) {
     int l = 1, c = 1;
     if (off > ctx->src_len) off = ctx->src_len;
@@ -210,16 +223,9 @@ static const struct {
     dk_diag_level lv; /* DK_DIAG_NOTE here matches any level */
     const char *has, *code;
 } code_table[] = {
-    {DK_DIAG_WARN, "repaired mojibake", "mojibake"},
-    {DK_DIAG_WARN, "remote images are not fetched", "image-remote"},
-    {DK_DIAG_WARN, "outside the deck's project folder", "image-outside"},
-    {DK_DIAG_WARN, "not a PNG image", "image-format"},
-    {DK_DIAG_WARN, "image dimensions are too large", "image-too-large"},
+    /* callers that have no dk_diag_*_code variant: notes, and stages not yet switched */
+    {DK_DIAG_NOTE, "fallback font file", "fonts-missing"}, /* fonts.c, a --verbose note */
     {DK_DIAG_WARN, "<img> without a src", "image-no-src"},
-    {DK_DIAG_WARN, "image '", "image-missing"},
-    {DK_DIAG_WARN, "content does not fit", "overflow"},
-    {DK_DIAG_WARN, "bad slide size", "front-matter-size"},
-    {DK_DIAG_WARN, "theme '", "theme-missing"},
     {DK_DIAG_NOTE, "glyph", "missing-glyph"},
     {DK_DIAG_WARN, "unknown property", "css-unknown-property"},
     {DK_DIAG_WARN, "invalid value", "css-invalid-value"},
@@ -230,14 +236,10 @@ static const struct {
     {DK_DIAG_WARN, "expected ':'", "css-syntax"},
     {DK_DIAG_WARN, "nested rule", "css-syntax"},
     {DK_DIAG_WARN, "without a {} block", "css-syntax"},
-    {DK_DIAG_ERROR, "cannot read deck", "input-unreadable"},
-    {DK_DIAG_ERROR, "cannot read theme", "theme-unreadable"},
-    {DK_DIAG_ERROR, "no fonts found", "fonts-missing"},
-    {DK_DIAG_ERROR, "cannot create folder", "output-unwritable"},
     {DK_DIAG_ERROR, "cannot write", "output-unwritable"},
     {DK_DIAG_ERROR, "PDF", "output-unwritable"},
-    {DK_DIAG_ERROR, "out of memory", "out-of-memory"},
-    {DK_DIAG_ERROR, "--pages", "usage"},
+    {DK_DIAG_ERROR, "PNG", "output-unwritable"},
+    {DK_DIAG_ERROR, "--handout", "usage"},
 };
 
 const char *dk_diag_code_of(dk_diag_level lv, const char *msg) {
@@ -361,6 +363,10 @@ void dk_assert_fail(const char *what, const char *file, int line) {
 /* ---- files ------------------------------------------------------------- */
 
 dk_status dk_file_read(const char *path, char **out, size_t *n) {
+    return dk_file_read_max(path, (size_t)-2, out, n);
+}
+
+dk_status dk_file_read_max(const char *path, size_t max, char **out, size_t *n) {
     *out = NULL;
     *n = 0;
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -368,7 +374,8 @@ dk_status dk_file_read(const char *path, char **out, size_t *n) {
     dk_buf b = {0};
     char chunk[65536];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) dk_buf_add(&b, chunk, got);
+    while (b.n <= max && (got = fread(chunk, 1, DK_MIN(sizeof chunk, max + 1 - b.n), f)) > 0)
+        dk_buf_add(&b, chunk, got);
     int bad = ferror(f);
     if (f != stdin) fclose(f);
     if (b.oom) {

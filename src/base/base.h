@@ -98,6 +98,9 @@ typedef struct {
 
 typedef void (*dk_diag_fn)(void *ud, const dk_diag_rec *d);
 
+/* How many distinct keys dk_ctx_once remembers per deck. */
+#define DK_ONCE_KEYS 256
+
 /*
  * The per-render context: where diagnostics go and the source they point
  * into. No global state: two contexts never notice each other.
@@ -115,11 +118,22 @@ typedef struct dk_ctx {
     int slide;         /* the slide being rendered (1-based), 0: none; for dk_diag_rec */
     dk_diag_fn on_diag; /* if set, gets every diagnostic and nothing is printed on `err` */
     void *diag_ud;
+    /* keys dk_ctx_once has seen (64-bit hashes; no allocation, nothing to free) */
+    uint64_t once_keys[DK_ONCE_KEYS];
+    int nonce_keys;
 } dk_ctx;
 
 enum { DK_ONCE_MOJIBAKE = 1u << 0, DK_ONCE_UNSUPPORTED = 1u << 1 };
 
 void dk_ctx_init(dk_ctx *ctx, const char *file, const char *src, size_t n);
+
+/*
+ * A keyed once-per-deck set, for notes such as "property 'box-shadow' is
+ * not supported": returns 1 the first time `key` is seen on this context
+ * and records it, 0 afterwards. When DK_ONCE_KEYS keys are recorded, new
+ * keys return 0 (a deck with that many distinct notes has said enough).
+ */
+int dk_ctx_once(dk_ctx *ctx, const char *key);
 
 /* "file:line:col: warning: msg" (line:col only when off != DK_NOPOS). */
 void dk_diag(dk_ctx *ctx, dk_diag_level lv, size_t off, const char *fmt, ...)
@@ -144,10 +158,23 @@ const char *dk_diag_code_of(dk_diag_level lv, const char *msg);
 /* 1-based line and column (in bytes) of a deck offset. */
 void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col);
 
+/* ---- limits (tests/LIMITS.md lists every one, with what happens past it) ---- */
+
+#define DK_LIMIT_DECK_BYTES (16u << 20)  /* a bigger deck file is refused (error) */
+#define DK_LIMIT_SLIDES 2000             /* slides past this are not rendered (warning) */
+#define DK_LIMIT_DEPTH 256               /* HTML elements nested deeper are dropped (warning) */
+#define DK_LIMIT_DECK_PIXELS (256.0 * 1024 * 1024) /* decoded image pixels per deck (warning) */
+#define DK_LIMIT_IMAGE_BYTES (64u << 20) /* a bigger image file is not read (warning) */
+
 /* ---- files ------------------------------------------------------------- */
 
 /* Read a whole file (malloc'd, NUL-terminated). DK_EIO with errno set on failure. */
 dk_status dk_file_read(const char *path, char **out, size_t *n);
+/*
+ * The same, reading at most max + 1 bytes: *n > max says the file is larger
+ * than `max` (a deck from a pipe, an image on a FIFO), without reading it all.
+ */
+dk_status dk_file_read_max(const char *path, size_t max, char **out, size_t *n);
 /*
  * Write a file atomically: to "path.tmp-XXXXXX" beside it, then rename.
  * A reader never sees a half-written file.

@@ -16,7 +16,12 @@
  *
  * Not supported yet: ::before/::after, anonymous table objects around
  * misplaced table parts (gumbo's tree building already repairs HTML
- * tables), floats and positioning.
+ * tables), floats.
+ *
+ * Absolutely positioned elements (position: absolute | fixed) stay in the
+ * tree where the document has them, so paths and painting find them, but
+ * take no part in the paragraph around them: layout/ skips them in flow
+ * and places them afterwards against their containing block.
  */
 #include "box.h"
 
@@ -38,6 +43,7 @@ typedef struct {
     int nruns, cap;
     int oom;
     const char *lang;
+    unsigned char dir; /* dk_text_dir of the block */
 } collector;
 
 static dk_box *new_box(builder *b, dk_box_kind kind, const dk_node *n, const dk_style *s,
@@ -108,6 +114,28 @@ static int last_is_space(const collector *c) {
     return c->text.n == 0 || c->text.p[c->text.n - 1] == ' ' || c->text.p[c->text.n - 1] == '\n';
 }
 
+/* The nearest lang="" at or above `n` (BCP 47, as written), or NULL. */
+static const char *find_lang(const dk_node *n) {
+    for (; n; n = n->parent) {
+        const char *l = n->type == DK_NODE_ELEMENT ? dk_node_attr(n, "lang") : NULL;
+        if (l && *l) return l;
+    }
+    return NULL;
+}
+
+/* The base direction from the nearest valid dir="" at or above `n` (HTML §3.2.6.4). */
+static unsigned char find_dir(const dk_node *n) {
+    for (; n; n = n->parent) {
+        const char *d = n->type == DK_NODE_ELEMENT ? dk_node_attr(n, "dir") : NULL;
+        if (!d) continue;
+        if (!g_ascii_strcasecmp(d, "ltr")) return DK_DIR_LTR;
+        if (!g_ascii_strcasecmp(d, "rtl")) return DK_DIR_RTL;
+        if (!g_ascii_strcasecmp(d, "auto")) return DK_DIR_AUTO;
+        /* an invalid value is as if there were none: look further up */
+    }
+    return DK_DIR_UNSET;
+}
+
 static void add_text(collector *c, const dk_node *t, const dk_style *s, const char *href,
                      const void *owner) {
     size_t start = c->text.n;
@@ -154,7 +182,8 @@ static void add_text(collector *c, const dk_node *t, const dk_style *s, const ch
             g_free(x);
         }
     }
-    dk_run r = {.start = start, .end = c->text.n, .style = s, .href = href, .owner = owner};
+    dk_run r = {.start = start, .end = c->text.n, .style = s, .href = href, .owner = owner,
+                .lang = t->parent ? find_lang(t->parent) : NULL, .src = t->src};
     add_run(c, &r);
 }
 
@@ -168,7 +197,7 @@ static void add_atomic(collector *c, dk_box *box, const char *href) {
         return;
     }
     dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = 1,
-                .owner = box};
+                .owner = box, .src = box->node ? box->node->src : DK_NOPOS};
     add_run(c, &r);
 }
 
@@ -279,7 +308,7 @@ static dk_status make_image(builder *b, dk_box *img) {
                                    src->src != DK_NOPOS ? src->src : img->node->src);
         if (!img->image) return DK_ENOMEM;
     } else {
-        dk_diag_warn(b->ctx, img->node->src, "<img> without a src");
+        dk_diag_warn_code(b->ctx, img->node->src, "image-no-src", "<img> without a src");
     }
     return DK_OK;
 }
@@ -303,6 +332,16 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
         add_text(c, &nl, &pre, href, NULL);
         if (c->nruns && c->text.n > before) c->runs[c->nruns - 1].style = n->parent->style;
         return c->oom ? DK_ENOMEM : DK_OK;
+    }
+    if (dk_style_out_of_flow(s)) {
+        /* out of flow: a box of its own under the inline parent, no run in the paragraph;
+           layout/ takes its static position from the run that follows (first_run) */
+        dk_box *ab = new_box(b, is_replaced(n) ? DK_BOX_IMAGE : container_kind(s), n, s, parent);
+        if (!ab) return DK_ENOMEM;
+        ab->first_run = c->nruns;
+        if (ab->kind == DK_BOX_IMAGE) return make_image(b, ab);
+        if (!decorate(b, ab)) return DK_ENOMEM;
+        return build_children(b, ab, n);
     }
     if (is_replaced(n)) {
         dk_box *img = new_box(b, DK_BOX_IMAGE, n, s, parent);
@@ -335,13 +374,6 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
     return DK_OK;
 }
 
-static const char *find_lang(const dk_node *n) {
-    for (; n; n = n->parent) {
-        const char *l = n->type == DK_NODE_ELEMENT ? dk_node_attr(n, "lang") : NULL;
-        if (l && *l) return l;
-    }
-    return NULL;
-}
 
 /* Close the paragraph being collected: trim, copy into the arena, or drop it if empty. */
 static dk_status finish_para(builder *b, dk_box *box, collector *c) {
@@ -389,6 +421,11 @@ static dk_status finish_para(builder *b, dk_box *box, collector *c) {
     p->para.nruns = c->nruns;
     p->para.style = box->style;
     p->para.lang = c->lang;
+    p->para.dir = c->dir;
+    /* the paragraph's position for diagnostics: its first run that knows one */
+    p->para.src = DK_NOPOS;
+    for (int i = 0; i < c->nruns && p->para.src == DK_NOPOS; i++)
+        if (c->runs[i].src && c->runs[i].src != DK_NOPOS) p->para.src = c->runs[i].src;
 done:
     dk_buf_free(&c->text);
     free(c->runs);
@@ -415,7 +452,8 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
             if (only_space) continue;
         }
         if (block) {
-            if ((st = finish_para(b, box, &c))) goto done;
+            /* an absolutely positioned box leaves the flow: the paragraph around it goes on */
+            if (!dk_style_out_of_flow(s) && (st = finish_para(b, box, &c))) goto done;
             if (is_replaced(k)) {
                 dk_box *img = new_box(b, DK_BOX_IMAGE, k, s, box);
                 if (!img || (st = make_image(b, img))) {
@@ -444,6 +482,7 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
                 goto done;
             }
             c.lang = find_lang(n);
+            c.dir = find_dir(n);
         }
         if ((st = build_inline(b, &c, c.para, k, NULL))) goto done;
         if (blockify) {

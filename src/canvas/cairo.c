@@ -1,6 +1,22 @@
 /*
  * The cairo canvas: draws in CSS px on whatever surface the caller made
  * (PDF, PNG, SVG), links as PDF link tags when asked.
+ *
+ * Two things depend on the surface (flags of dk_canvas_cairo_new):
+ *
+ *  - links (DK_CANVAS_LINKS, PDF only). An internal link "#N" (slide N)
+ *    becomes a link to the named destination "slide-N": the PDF writer
+ *    records where each slide landed and out/pdffix.c turns the names into
+ *    explicit destinations (cairo 1.16 leaves its name tree empty), so a
+ *    link may point forwards, and to whatever page the slide ended up on
+ *    (--pages, handouts); links to slides that were not written are removed
+ *    there.
+ *  - image edges (DK_CANVAS_VECTOR, PDF and SVG). On a raster surface a
+ *    bitmap is drawn with EXTEND_PAD, so its edges do not fade into the
+ *    background when scaled. On a vector surface cairo's writer would then
+ *    re-render a padded copy of the bitmap (losing a JPEG's original bytes),
+ *    so images go with EXTEND_NONE there; an SVG image (a recording surface)
+ *    always does, or it would be rasterised outright.
  */
 #include "canvas.h"
 
@@ -16,7 +32,7 @@ enum { MAX_DEPTH = 64 };
 typedef struct {
     dk_canvas base;
     cairo_t *cr;
-    int links;
+    int flags; /* DK_CANVAS_* */
     int depth;
     double alpha[MAX_DEPTH]; /* < 0: a clip (restore); else a group to paint with alpha */
 } ccanvas;
@@ -90,16 +106,23 @@ static void c_stroke_border(dk_canvas *c, dk_rect r, const double w[4], const dk
 }
 
 static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
-    cairo_t *cr = ((ccanvas *)c)->cr;
+    ccanvas *cc = (ccanvas *)c;
+    cairo_t *cr = cc->cr;
     if (!img->surface || img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return;
+    int pad = !(cc->flags & DK_CANVAS_VECTOR) &&
+              cairo_surface_get_type(img->surface) != CAIRO_SURFACE_TYPE_RECORDING;
     cairo_save(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
     cairo_clip(cr);
     cairo_translate(cr, r.x, r.y);
     cairo_scale(cr, r.w / img->w, r.h / img->h);
     cairo_set_source_surface(cr, img->surface, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+    if (pad) {
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+    } else {
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_NONE);
+    }
     cairo_paint(cr);
     cairo_restore(cr);
 }
@@ -154,7 +177,7 @@ static char *quote(const char *s) {
 
 static void c_link(dk_canvas *c, dk_rect r, const char *href) {
     ccanvas *cc = (ccanvas *)c;
-    if (!cc->links || !href || !*href) return;
+    if (!(cc->flags & DK_CANVAS_LINKS) || !href || !*href) return;
     /* link rects are in user space before cairo applies the CTM; give device space */
     double x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h;
     cairo_user_to_device(cc->cr, &x0, &y0);
@@ -163,8 +186,8 @@ static void c_link(dk_canvas *c, dk_rect r, const char *href) {
     if (href[0] == '#') {
         char *end;
         long page = strtol(href + 1, &end, 10);
-        if (*end || page < 1) return; /* only slide numbers are internal targets for now */
-        snprintf(attrs, sizeof attrs, "rect=[%.2f %.2f %.2f %.2f] page=%ld pos=[0 0]", x0, y0,
+        if (*end || page < 1 || page > 1000000) return; /* only slide numbers are targets */
+        snprintf(attrs, sizeof attrs, "rect=[%.2f %.2f %.2f %.2f] dest='slide-%ld'", x0, y0,
                  x1 - x0, y1 - y0, page);
     } else {
         char *q = quote(href);
@@ -236,14 +259,14 @@ static const dk_canvas_ops cairo_ops = {
 };
 static const dk_canvas_ops2 cairo_ops2 = {c_push_clip_rounded, c_stroke_path};
 
-dk_status dk_canvas_cairo_new(struct _cairo *cr, int links, dk_canvas **out) {
+dk_status dk_canvas_cairo_new(struct _cairo *cr, int flags, dk_canvas **out) {
     ccanvas *c = calloc(1, sizeof *c);
     *out = NULL;
     if (!c) return DK_ENOMEM;
     c->base.ops = &cairo_ops;
     c->base.ops2 = &cairo_ops2;
     c->cr = cr;
-    c->links = links;
+    c->flags = flags;
     *out = &c->base;
     return DK_OK;
 }

@@ -46,9 +46,18 @@ struct dk_canvas {
     const dk_canvas_ops2 *ops2; /* NULL: none of the later operations */
 };
 
-/* A canvas over a cairo context (drawing in CSS px: scale it before). */
+/* What the surface under a cairo canvas wants (see cairo.c). */
+enum {
+    DK_CANVAS_LINKS = 1,  /* emit link tags (PDF); "#N" links to the destination "slide-N" */
+    DK_CANVAS_VECTOR = 2, /* a vector surface (PDF, SVG): images without edge padding */
+};
+
+/*
+ * A canvas over a cairo context (drawing in CSS px: scale it before);
+ * `flags` are DK_CANVAS_*. Free with dk_canvas_free. DK_ENOMEM only.
+ */
 struct _cairo;
-dk_status dk_canvas_cairo_new(struct _cairo *cr, int links, dk_canvas **out);
+dk_status dk_canvas_cairo_new(struct _cairo *cr, int flags, dk_canvas **out);
 /* A canvas that appends one line per call to `log`. */
 dk_status dk_canvas_trace_new(dk_buf *log, dk_canvas **out);
 void dk_canvas_free(dk_canvas *c);

@@ -55,7 +55,11 @@ static void usage(FILE *f) {
           "      --compression N   PNG: zlib level 0-9\n"
           "  -t, --theme NAME      theme name or .css file (default: front matter, else default)\n"
           "      --no-fix-text     do not repair mojibake\n"
-          "      --allow-outside   read images outside the deck's project folder\n"
+          "      --assets DIR      images may also come from DIR (repeatable); otherwise\n"
+          "                        only from the deck's project folder: the nearest folder\n"
+          "                        above the deck holding .git or .obsidian, else its own\n"
+          "      --allow-any-path  images from any local path (trusted decks only);\n"
+          "                        --allow-outside is the old name\n"
           "      --strict          exit 1 when there were warnings\n"
           "  -q, --quiet           no warnings and no progress bar on stderr (errors still)\n"
           "  -v, --verbose         notes too (text shrunk to fit, fonts, ...)\n"
@@ -126,12 +130,14 @@ int main(int argc, char **argv) {
     enum {
         OPT_SCALE = 256, OPT_SIZE, OPT_NOFIX, OPT_OUTSIDE, OPT_STRICT, OPT_VERSION, OPT_PAGES,
         OPT_HANDOUT, OPT_PAPER, OPT_NOTES, OPT_TRANSPARENT, OPT_COMPRESSION, OPT_JSON, OPT_WATCH,
+        OPT_ASSETS,
     };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},   {"format", required_argument, 0, 'f'},
         {"scale", required_argument, 0, OPT_SCALE}, {"size", required_argument, 0, OPT_SIZE},
         {"theme", required_argument, 0, 't'},    {"no-fix-text", no_argument, 0, OPT_NOFIX},
         {"allow-outside", no_argument, 0, OPT_OUTSIDE}, {"strict", no_argument, 0, OPT_STRICT},
+        {"allow-any-path", no_argument, 0, OPT_OUTSIDE}, {"assets", required_argument, 0, OPT_ASSETS},
         {"quiet", no_argument, 0, 'q'},          {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, OPT_VERSION},
         {"pages", required_argument, 0, OPT_PAGES}, {"handout", required_argument, 0, OPT_HANDOUT},
@@ -165,7 +171,14 @@ int main(int argc, char **argv) {
         case 'h': usage(stdout); rc = 0; goto done;
         case OPT_VERSION: show_version = 1; break;
         case OPT_NOFIX: name = "fix-text", value = "0"; break;
-        case OPT_OUTSIDE: name = "allow-outside", value = "1"; break;
+        case OPT_OUTSIDE: name = "allow-any-path", value = "1"; break;
+        case OPT_ASSETS:
+            if (!is_dir(optarg)) {
+                fprintf(stderr, "deckle: --assets %s: not a folder\n", optarg);
+                goto done;
+            }
+            name = "assets";
+            break;
         case OPT_STRICT: s.strict = 1; break;
         case OPT_SCALE: name = "scale"; break;
         case OPT_SIZE: name = "size"; break;

@@ -99,6 +99,7 @@ typedef enum {
     P_GRID_COLUMN_START, P_GRID_COLUMN_END, P_GRID_ROW_START, P_GRID_ROW_END,
     P_BORDER_COLLAPSE, P_BORDER_SPACING_H, P_BORDER_SPACING_V, P_HYPHENS,
     P_BG_SIZE_X, P_BG_SIZE_Y, P_BG_POS_X, P_BG_POS_Y, P_BG_REPEAT,
+    P_POSITION, P_TOP, P_RIGHT, P_BOTTOM, P_LEFT, P_Z_INDEX,
     P_COUNT
 } css_prop;
 
@@ -203,15 +204,20 @@ typedef struct {
     const tok *t;
     int nt;
     unsigned seq;      /* next declaration sequence number */
-    int noted_selector, noted_var;
     /* growable declaration list for the block being parsed (malloc'd) */
     css_decl *d;
     int nd, capd;
     int oom;
 } css_parser;
 
-void dk_css_warn(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A warning with its report code ("css-invalid-value", ...; see dk_diag_rec). */
+void dk_css_warn(css_parser *ps, const char *code, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A note, only with ctx->verbose. */
 void dk_css_note(css_parser *ps, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A verbose note given once per deck for each key (unsupported properties and values). */
+void dk_css_note_once(css_parser *ps, const char *key, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /*
  * Parse a declaration list in tokens [b, e) and append the longhands to

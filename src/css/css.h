@@ -73,6 +73,8 @@ typedef enum { DK_OBJECT_FILL, DK_OBJECT_CONTAIN, DK_OBJECT_COVER, DK_OBJECT_NON
 
 typedef enum { DK_BG_AUTO, DK_BG_COVER, DK_BG_CONTAIN, DK_BG_LENGTHS } dk_bg_size;
 typedef enum { DK_HYPHENS_MANUAL = 0, DK_HYPHENS_NONE, DK_HYPHENS_AUTO } dk_hyphens;
+/* position (CSS 2.1 §9.3.1); sticky has no scrolling to stick to: positioned, never offset */
+typedef enum { DK_POS_STATIC = 0, DK_POS_RELATIVE, DK_POS_STICKY, DK_POS_ABSOLUTE, DK_POS_FIXED } dk_position;
 
 enum { DK_TOP = 0, DK_RIGHT = 1, DK_BOTTOM = 2, DK_LEFT = 3 };
 
@@ -151,7 +153,16 @@ typedef struct dk_style {
     dk_len bg_size_len[2];          /* DK_BG_LENGTHS: width, height (px, % or auto) */
     dk_len bg_pos[2];               /* background-position x, y (px or %) */
     unsigned char bg_repeat;        /* bit 0: repeat-x, bit 1: repeat-y */
+
+    /* positioning (CSS 2.1 §9.3, §9.9) */
+    unsigned char position;         /* dk_position; absolute and fixed are blockified */
+    unsigned char z_auto;           /* 1: z-index auto (no stacking context of its own) */
+    int z_index;                    /* when !z_auto */
+    dk_len inset[4];                /* top right bottom left: px, % or auto */
 } dk_style;
+
+/* Is the box out of flow (absolutely positioned: absolute or fixed)? */
+static inline int dk_style_out_of_flow(const dk_style *s) { return s->position >= DK_POS_ABSOLUTE; }
 
 /* ---- sheets ------------------------------------------------------------ */
 

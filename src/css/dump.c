@@ -199,6 +199,18 @@ void dk_style_dump(const dk_style *s, dk_buf *out) {
     px(out, s->border_spacing[1]);
     static const char *const hy[] = {"manual", "none", "auto"};
     dk_buf_printf(out, "\nhyphens: %s\n", hy[s->hyphens < 3 ? s->hyphens : 0]);
+    /* positioning only when it is not the initial static flow (older goldens stay valid) */
+    if (s->position != DK_POS_STATIC || !s->z_auto) {
+        static const char *const pos[] = {"static", "relative", "sticky", "absolute", "fixed"};
+        dk_buf_printf(out, "position: %s\n", NAME(pos, s->position));
+        for (int k = 0; k < 4; k++) {
+            dk_buf_printf(out, "%s: ", side[k]);
+            len(out, s->inset[k]);
+            dk_buf_addc(out, '\n');
+        }
+        if (s->z_auto) dk_buf_adds(out, "z-index: auto\n");
+        else dk_buf_printf(out, "z-index: %d\n", s->z_index);
+    }
 }
 
 /* One token per line: TYPE, value, numeric details (tokenizer tests). */

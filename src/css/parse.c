@@ -12,34 +12,48 @@
  *
  * Selectors that are valid CSS but can never match in a static slide
  * (:hover, ::before, ...) are dropped from their list without a warning;
- * with ctx->verbose a note says so, once per sheet.
+ * with ctx->verbose a note says so, once per deck for each selector.
  */
 #include "css-internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Report at a byte offset of the CSS text: deck offset, or "name:line:col" in the message. */
-static void vreport(css_parser *ps, dk_diag_level lv, size_t off, const char *fmt, va_list ap) {
+/*
+ * Report at a byte offset of the CSS text: deck offset, or "name:line:col"
+ * in the message. Warnings carry `code` (css-unknown-property, ...) for
+ * machine-readable reports; notes are never counted.
+ */
+static void vreport(css_parser *ps, dk_diag_level lv, const char *code, size_t off, const char *fmt,
+                    va_list ap) {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t at = DK_NOPOS;
+    char pos[64] = "";
     if (ps->base_off != DK_NOPOS) {
-        dk_diag(ps->ctx, lv, ps->base_off + off, "%s", msg);
-        return;
+        at = ps->base_off + off;
+    } else {
+        int line = 1, col = 1;
+        for (size_t i = 0; i < off && i < ps->n; i++) {
+            if (ps->src[i] == '\n') line++, col = 1;
+            else if (((unsigned char)ps->src[i] & 0xC0) != 0x80) col++;
+        }
+        snprintf(pos, sizeof pos, "%d:%d: ", line, col);
     }
-    int line = 1, col = 1;
-    for (size_t i = 0; i < off && i < ps->n; i++) {
-        if (ps->src[i] == '\n') line++, col = 1;
-        else if (((unsigned char)ps->src[i] & 0xC0) != 0x80) col++;
-    }
-    dk_diag(ps->ctx, lv, DK_NOPOS, "%s:%d:%d: %s", ps->name ? ps->name : "<css>", line, col, msg);
+    const char *name = at != DK_NOPOS ? "" : ps->name ? ps->name : "<css>";
+    const char *colon = at != DK_NOPOS ? "" : ":";
+    if (lv == DK_DIAG_WARN)
+        dk_diag_warn_code(ps->ctx, at, code, "%s%s%s%s", name, colon, pos, msg);
+    else
+        dk_diag(ps->ctx, lv, at, "%s%s%s%s", name, colon, pos, msg);
 }
 
-/* Warn about the CSS at byte `off` of the text being parsed. */
-void dk_css_warn(css_parser *ps, size_t off, const char *fmt, ...) {
+/* Warn about the CSS at byte `off` of the text being parsed, with a report code. */
+void dk_css_warn(css_parser *ps, const char *code, size_t off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vreport(ps, DK_DIAG_WARN, off, fmt, ap);
+    vreport(ps, DK_DIAG_WARN, code, off, fmt, ap);
     va_end(ap);
 }
 
@@ -48,7 +62,20 @@ void dk_css_note(css_parser *ps, size_t off, const char *fmt, ...) {
     if (!ps->ctx->verbose) return;
     va_list ap;
     va_start(ap, fmt);
-    vreport(ps, DK_DIAG_NOTE, off, fmt, ap);
+    vreport(ps, DK_DIAG_NOTE, NULL, off, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * A note about something valid we do not support, given once per deck for
+ * each `key` (dk_ctx_once), so --verbose lists every ignored property or
+ * value once instead of at each use.
+ */
+void dk_css_note_once(css_parser *ps, const char *key, size_t off, const char *fmt, ...) {
+    if (!ps->ctx->verbose || !dk_ctx_once(ps->ctx, key)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(ps, DK_DIAG_NOTE, NULL, off, fmt, ap);
     va_end(ap);
 }
 
@@ -101,14 +128,14 @@ void dk_css_parse_decls(css_parser *ps, int b, int e) {
         }
         if (j > e) j = e;
         if (t->type == T_AT) {
-            dk_css_warn(ps, t->off, "at-rule '@%.*s' not allowed here; ignored", (int)t->s.n, t->s.p);
+            dk_css_warn(ps, "css-syntax", t->off, "at-rule '@%.*s' not allowed here; ignored", (int)t->s.n, t->s.p);
         } else if (t->type != T_IDENT || block) {
-            dk_css_warn(ps, t->off, block ? "nested rule not supported; ignored"
+            dk_css_warn(ps, "css-syntax", t->off, block ? "nested rule not supported; ignored"
                                        : "expected a declaration; skipped to the next ';'");
         } else {
             int k = skip_ws(ps, i + 1, j);
             if (k >= j || ps->t[k].type != T_COLON) {
-                dk_css_warn(ps, t->off, "expected ':' after '%.*s'; declaration dropped",
+                dk_css_warn(ps, "css-syntax", t->off, "expected ':' after '%.*s'; declaration dropped",
                          (int)t->s.n, t->s.p);
             } else {
                 int vb = k + 1, ve = j;
@@ -453,13 +480,14 @@ int dk_css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int
         } else if (!complex_sel(ps, start, i, &sel[k], &never, &bad)) {
             ok = 0;
         } else if (never) {
-            if (!ps->noted_selector) {
+            {
                 size_t s0 = ps->t[skip_ws(ps, start, i)].off;
                 size_t s1 = ps->t[i].off;
                 while (s1 > s0 && (ps->src[s1 - 1] == ' ' || ps->src[s1 - 1] == '\n')) s1--;
-                dk_css_note(ps, s0, "selector '%.*s' can never match in a slide; ignored",
-                         (int)(s1 - s0), ps->src + s0);
-                ps->noted_selector = 1;
+                char key[160];
+                snprintf(key, sizeof key, "css-sel:%.*s", (int)DK_MIN(s1 - s0, 140), ps->src + s0);
+                dk_css_note_once(ps, key, s0, "selector '%.*s' can never match in a slide; ignored",
+                                 (int)(s1 - s0), ps->src + s0);
             }
         } else {
             k++;
@@ -468,7 +496,7 @@ int dk_css_parse_selectors(css_parser *ps, int b, int e, css_selector **out, int
             if (!ps->oom) {
                 size_t s0 = ps->t[skip_ws(ps, b, e)].off, s1 = ps->t[e].off;
                 while (s1 > s0 && (ps->src[s1 - 1] == ' ' || ps->src[s1 - 1] == '\n')) s1--;
-                dk_css_warn(ps, bad, "invalid selector '%.*s'; rule dropped", (int)(s1 - s0),
+                dk_css_warn(ps, "css-invalid-selector", bad, "invalid selector '%.*s'; rule dropped", (int)(s1 - s0),
                          ps->src + s0);
             }
             return 0;
@@ -614,14 +642,14 @@ static css_media *parse_media(css_parser *ps, int b, int e, const css_media *par
                 need_and = 0;
             } else if (t->type == T_LPAREN && !need_and) {
                 if (!media_feature(ps, j, &q->f[q->nf])) {
-                    dk_css_warn(ps, t->off, "unsupported media feature; query never matches");
+                    dk_css_warn(ps, "css-media", t->off, "unsupported media feature; query never matches");
                     q->never = 1, q->negate = 0;
                 } else {
                     q->nf++;
                 }
                 need_and = 1;
             } else {
-                dk_css_warn(ps, t->off, "bad media query; it never matches");
+                dk_css_warn(ps, "css-media", t->off, "bad media query; it never matches");
                 q->never = 1, q->negate = 0;
                 break;
             }
@@ -675,9 +703,9 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
             dk_str nm = t->s;
             if (dk_str_ieq(nm, "media")) {
                 if (!has_block) {
-                    dk_css_warn(ps, t->off, "@media without a block; ignored");
+                    dk_css_warn(ps, "css-media", t->off, "@media without a block; ignored");
                 } else if (depth >= 16) {
-                    dk_css_warn(ps, t->off, "@media nested too deeply; ignored");
+                    dk_css_warn(ps, "css-media", t->off, "@media nested too deeply; ignored");
                 } else {
                     css_media *m = parse_media(ps, i + 1, j, media);
                     int close = ps->t[j].match;
@@ -687,7 +715,7 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
                          dk_str_ieq(nm, "page") || dk_str_ieq(nm, "keyframes") ||
                          dk_str_ieq(nm, "-webkit-keyframes") || dk_str_ieq(nm, "charset") ||
                          dk_str_ieq(nm, "namespace"))) {
-                dk_css_warn(ps, t->off, "unsupported at-rule '@%.*s'; ignored", (int)nm.n, nm.p);
+                dk_css_warn(ps, "css-unsupported-at-rule", t->off, "unsupported at-rule '@%.*s'; ignored", (int)nm.n, nm.p);
             }
             i = end;
             continue;
@@ -696,7 +724,7 @@ static void rule_list(css_parser *ps, int b, int e, const css_media *media, rule
         int j = i;
         while (j < e && ps->t[j].type != T_LBRACE) j = next_cv(ps, j);
         if (j >= e) {
-            dk_css_warn(ps, t->off, "rule without a {} block; ignored");
+            dk_css_warn(ps, "css-syntax", t->off, "rule without a {} block; ignored");
             break;
         }
         int close = ps->t[j].match;

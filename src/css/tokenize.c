@@ -318,6 +318,10 @@ static void ident_like(tz *z, size_t off) {
 static void numeric(tz *z, size_t off) {
     int is_int;
     double v = number(z, &is_int);
+    /* the supported range (CSS Values §4: clamp): no inf or NaN reaches the stages */
+    if (v != v) v = 0; /* 0.000...1 with hundreds of digits: inf / inf */
+    if (!(v >= -1e7)) v = -1e7;
+    if (!(v <= 1e7)) v = 1e7;
     tok *t;
     if (starts_ident(at(z, 0), at(z, 1), at(z, 2))) {
         dk_str u = name(z);

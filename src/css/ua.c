@@ -22,6 +22,9 @@ const char dk_css_ua_sheet[] =
     "nav, section, details, summary, fieldset, optgroup { display: block }\n"
     "head, link, meta, script, style, title, template, base, basefont, datalist, noscript,\n"
     "param, area, [hidden] { display: none }\n"
+    /* reveal.js / Obsidian speaker notes are for handouts, never drawn on the slide: UA
+       !important outranks every author rule */
+    "aside.notes { display: none !important }\n"
     "body { margin: 8px }\n"
     "p { margin: 1em 0 }\n"
     "blockquote, figure { margin: 1em 40px }\n"

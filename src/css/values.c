@@ -22,6 +22,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,12 @@ static const propinfo props[P_COUNT] = {
     [P_BG_POS_X] = {"background-position-x", 0, FLD(bg_pos[0])},
     [P_BG_POS_Y] = {"background-position-y", 0, FLD(bg_pos[1])},
     [P_BG_REPEAT] = {"background-repeat", 0, FLD(bg_repeat)},
+    [P_POSITION] = {"position", 0, FLD(position)},
+    [P_TOP] = {"top", 0, FLD(inset[0])},
+    [P_RIGHT] = {"right", 0, FLD(inset[1])},
+    [P_BOTTOM] = {"bottom", 0, FLD(inset[2])},
+    [P_LEFT] = {"left", 0, FLD(inset[3])},
+    [P_Z_INDEX] = {"z-index", 0, 0, 0},
 };
 
 const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
@@ -196,6 +203,9 @@ static const kw kw_bg_pos_x[] = {{"left", 0}, {"center", 50}, {"right", 100}, KW
 static const kw kw_bg_pos_y[] = {{"top", 0}, {"center", 50}, {"bottom", 100}, KW_END};
 static const kw kw_bg_repeat[] = {{"repeat", 3}, {"no-repeat", 0}, {"repeat-x", 1}, {"repeat-y", 2},
                                   {"space", 3}, {"round", 3}, KW_END};
+static const kw kw_position[] = {{"static", DK_POS_STATIC}, {"relative", DK_POS_RELATIVE},
+                                 {"sticky", DK_POS_STICKY}, {"-webkit-sticky", DK_POS_STICKY},
+                                 {"absolute", DK_POS_ABSOLUTE}, {"fixed", DK_POS_FIXED}, KW_END};
 static const kw kw_visibility[] = {{"visible", 0}, {"hidden", 1}, {"collapse", 1}, KW_END};
 static const kw kw_align[] = {
     {"normal", DK_AL_NORMAL}, {"stretch", DK_AL_STRETCH}, {"start", DK_AL_START},
@@ -812,7 +822,12 @@ static int p_longhand(vc *c, int p, sval *out) {
     case P_TEXT_TRANSFORM: return p_kw(c, kw_text_transform, out);
     case P_VERTICAL_ALIGN:
         if (p_kw(c, kw_valign, out)) return 1;
-        if (!p_len(c, L_PCT | L_NEG, out)) return 0;
+        {
+            const tok *t = peek(c);
+            if (!p_len(c, L_PCT | L_NEG, out)) return 0;
+            dk_css_note_once(c->ps, "css-value:vertical-align-length", t->off,
+                             "vertical-align lengths are not supported; baseline is used");
+        }
         *out = (sval){.kind = SV_KW, .i = DK_VALIGN_BASELINE}; /* shifts: unsupported */
         return 1;
     case P_LETTER_SPACING: return p_len(c, L_NEG | L_NORMAL0, out);
@@ -868,6 +883,20 @@ static int p_longhand(vc *c, int p, sval *out) {
     }
     case P_GRID_COLUMN_START: case P_GRID_COLUMN_END: case P_GRID_ROW_START: case P_GRID_ROW_END:
         return p_line(c, out);
+    case P_POSITION: {
+        const tok *t = peek(c);
+        if (!p_kw(c, kw_position, out)) return 0;
+        if (out->i == DK_POS_STICKY)
+            dk_css_note_once(c->ps, "css-value:position-sticky", t->off,
+                             "position: sticky never sticks on a slide; it stays in place");
+        return 1;
+    }
+    case P_TOP: case P_RIGHT: case P_BOTTOM: case P_LEFT: return p_len(c, L_PCT | L_AUTO | L_NEG, out);
+    case P_Z_INDEX: {
+        const tok *t = peek(c);
+        if (t && t->type == T_NUMBER && t->is_int) return p_number(c, 0, out);
+        return p_len(c, L_AUTO, out) && out->unit == U_AUTO;
+    }
     }
     return 0;
 }
@@ -902,7 +931,7 @@ enum {
     SH_BORDER_LEFT, SH_BORDER_WIDTH, SH_BORDER_STYLE, SH_BORDER_COLOR, SH_BORDER_RADIUS,
     SH_BACKGROUND, SH_FONT, SH_TEXT_DECORATION, SH_LIST_STYLE, SH_GAP, SH_FLEX, SH_FLEX_FLOW,
     SH_GRID_COLUMN, SH_GRID_ROW, SH_PLACE_ITEMS, SH_PLACE_SELF, SH_PLACE_CONTENT, SH_BORDER_SPACING,
-    SH_BG_SIZE, SH_BG_POSITION, SH_END
+    SH_BG_SIZE, SH_BG_POSITION, SH_INSET, SH_END
 };
 
 static const struct {
@@ -920,6 +949,7 @@ static const struct {
     {"place-items", SH_PLACE_ITEMS}, {"place-self", SH_PLACE_SELF},
     {"place-content", SH_PLACE_CONTENT}, {"border-spacing", SH_BORDER_SPACING},
     {"background-size", SH_BG_SIZE}, {"background-position", SH_BG_POSITION},
+    {"inset", SH_INSET},
 };
 
 /* Old names that are plain aliases of a longhand. */
@@ -950,13 +980,14 @@ static int sh_longhands(int sh, int *out) {
         {P_BORDER_TOP_STYLE, P_BORDER_RIGHT_STYLE, P_BORDER_BOTTOM_STYLE, P_BORDER_LEFT_STYLE},
         {P_BORDER_TOP_COLOR, P_BORDER_RIGHT_COLOR, P_BORDER_BOTTOM_COLOR, P_BORDER_LEFT_COLOR},
         {P_BORDER_TL_RADIUS, P_BORDER_TR_RADIUS, P_BORDER_BR_RADIUS, P_BORDER_BL_RADIUS},
+        {P_TOP, P_RIGHT, P_BOTTOM, P_LEFT},
     };
     int n = 0;
     switch (sh) {
     case SH_MARGIN: case SH_PADDING: case SH_BORDER_WIDTH: case SH_BORDER_STYLE:
-    case SH_BORDER_COLOR: case SH_BORDER_RADIUS: {
+    case SH_BORDER_COLOR: case SH_BORDER_RADIUS: case SH_INSET: {
         int row = sh == SH_MARGIN ? 0 : sh == SH_PADDING ? 1 : sh == SH_BORDER_WIDTH ? 2
-                  : sh == SH_BORDER_STYLE ? 3 : sh == SH_BORDER_COLOR ? 4 : 5;
+                  : sh == SH_BORDER_STYLE ? 3 : sh == SH_BORDER_COLOR ? 4 : sh == SH_INSET ? 6 : 5;
         for (int i = 0; i < 4; i++) out[n++] = sides[row][i];
         break;
     }
@@ -998,7 +1029,7 @@ static int sh_longhands(int sh, int *out) {
 static const char *const ignored_props[] = {
     "animation", "appearance", "backdrop-filter", "backface-visibility", "background-attachment",
     "background-blend-mode", "background-clip", "background-origin",
-    "border-image", "bottom", "box-decoration-break",
+    "border-image", "box-decoration-break",
     "box-shadow", "break-after", "break-before", "break-inside", "caption-side", "caret-color",
     "clear", "clip", "clip-path", "color-scheme", "column-count", "column-rule", "column-width",
     "columns", "column-span", "column-fill", "column-gap-rule", "contain", "content", "counter-increment", "counter-reset", "counter-set",
@@ -1006,22 +1037,22 @@ static const char *const ignored_props[] = {
     "font-kerning", "font-optical-sizing", "font-smoothing", "font-stretch", "font-synthesis",
     "font-variant", "font-variant-ligatures", "font-variant-numeric", "font-variation-settings",
     "grid-area", "grid-auto-columns", "grid-auto-flow", "grid-auto-rows", "grid-template",
-    "grid-template-areas", "hanging-punctuation", "image-rendering", "inset", "isolation",
-    "left", "line-break", "list-style-image", "list-style-position", "margin-block",
+    "grid-template-areas", "hanging-punctuation", "image-rendering", "isolation",
+    "line-break", "list-style-image", "list-style-position", "margin-block",
     "margin-inline", "mask", "mix-blend-mode", "object-position", "order", "orphans",
     "outline", "outline-color", "outline-offset", "outline-style", "outline-width",
     "overflow-wrap", "overscroll-behavior", "padding-block", "padding-inline", "page-break-after",
     "page-break-before", "page-break-inside", "perspective",
-    "pointer-events", "position", "print-color-adjust", "quotes", "resize", "right", "rotate",
+    "pointer-events", "print-color-adjust", "quotes", "resize", "rotate",
     "scale", "scroll-behavior", "scroll-margin", "scroll-padding", "scroll-snap-align",
     "scroll-snap-type", "scrollbar-color", "scrollbar-width", "stroke", "stroke-width",
     "tab-size", "table-layout", "text-decoration-skip-ink", "text-decoration-style",
     "text-decoration-thickness", "text-emphasis", "text-overflow", "text-rendering",
     "text-shadow", "text-size-adjust", "text-underline-offset", "text-underline-position",
-    "text-wrap", "top", "touch-action", "transform", "transform-origin", "transform-style",
+    "text-wrap", "touch-action", "transform", "transform-origin", "transform-style",
     "transition", "transition-delay", "transition-duration", "transition-property",
     "transition-timing-function", "translate", "unicode-bidi", "user-select", "widows",
-    "will-change", "word-break", "word-spacing", "writing-mode", "z-index", "zoom",
+    "will-change", "word-break", "word-spacing", "writing-mode", "zoom",
     "align-content", "aspect-ratio", "accent-color", "all", "font-size-adjust", "text-align-last",
 };
 
@@ -1097,7 +1128,7 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
     for (int i = 0; i < n; i++) v[i] = (sval){.kind = SV_INITIAL};
     switch (sh) {
     case SH_MARGIN: case SH_PADDING: case SH_BORDER_WIDTH: case SH_BORDER_STYLE:
-    case SH_BORDER_COLOR:
+    case SH_BORDER_COLOR: case SH_INSET:
         return sh_sides(c, lh, v);
     case SH_BORDER_RADIUS: {
         int k = 0;
@@ -1293,8 +1324,19 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
     for (size_t k = 0; k < sizeof shorthand_names / sizeof *shorthand_names && prop < 0 && sh < 0; k++)
         if (dk_str_ieq(name, shorthand_names[k].name)) sh = shorthand_names[k].sh;
     if (prop < 0 && sh < 0) {
-        if (!is_ignored(name))
-            dk_css_warn(ps, name_off, "unknown property '%.*s'; ignored", (int)name.n, name.p);
+        if (!is_ignored(name)) {
+            dk_css_warn(ps, "css-unknown-property", name_off, "unknown property '%.*s'; ignored",
+                        (int)name.n, name.p);
+        } else if (name.p[0] != '-') {
+            /* valid CSS that a static slide renderer does without: said once per deck
+               (vendor-prefixed and custom properties go silently) */
+            char key[96];
+            snprintf(key, sizeof key, "css-prop:%.*s", (int)DK_MIN(name.n, 80), name.p);
+            for (char *q = key; *q; q++)
+                if (*q >= 'A' && *q <= 'Z') *q = (char)(*q + 32);
+            dk_css_note_once(ps, key, name_off, "property '%.*s' is not supported; ignored",
+                             (int)name.n, name.p);
+        }
         return;
     }
     if (prop >= 0) lh[0] = prop, nlh = 1;
@@ -1304,16 +1346,18 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
     size_t voff = b < e ? ps->t[b].off : name_off;
     size_t vend = ps->t[e].off;
     if (b >= e) {
-        dk_css_warn(ps, name_off, "empty value for '%.*s'; declaration dropped", (int)name.n, name.p);
+        dk_css_warn(ps, "css-invalid-value", name_off, "empty value for '%.*s'; declaration dropped",
+                    (int)name.n, name.p);
         return;
     }
     const tok *fn = uses_unsupported_fn(ps, b, e);
     if (fn) {
-        if (!ps->noted_var) {
-            dk_css_note(ps, fn->off, "%.*s() is not supported; declarations using it are ignored",
-                     (int)fn->s.n, fn->s.p);
-            ps->noted_var = 1;
-        }
+        char key[64];
+        snprintf(key, sizeof key, "css-fn:%.*s", (int)DK_MIN(fn->s.n, 40), fn->s.p);
+        for (char *q = key; *q; q++)
+            if (*q >= 'A' && *q <= 'Z') *q = (char)(*q + 32);
+        dk_css_note_once(ps, key, fn->off, "%.*s() is not supported; declarations using it are ignored",
+                         (int)fn->s.n, fn->s.p);
         return;
     }
     vc c = {ps, b, e};
@@ -1337,7 +1381,7 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
         /* text-align: -webkit-center and friends are Chromium-internal: quietly ignored */
         if (!(prop == P_TEXT_ALIGN && t->type == T_IDENT && t->s.n && t->s.p[0] == '-') &&
             !(prop == P_TEXT_ALIGN && dk_str_ieq(t->s, "match-parent")))
-            dk_css_warn(ps, voff, "invalid value '%.*s' for '%.*s'; declaration dropped",
+            dk_css_warn(ps, "css-invalid-value", voff, "invalid value '%.*s' for '%.*s'; declaration dropped",
                      (int)DK_MIN(vend - voff, 60), ps->src + voff, (int)name.n, name.p);
         return;
     }
@@ -1435,6 +1479,9 @@ static void apply(css_compute *cx, int p, const sval *v) {
             (v->kind != SV_KW && v->unit != U_PCT && v->unit != U_EM && v->unit != U_EX &&
              v->unit != U_CH && v->unit != U_REM))
             s->font_size *= text_scale(cx);
+        /* as browsers do (Chromium: 10000px); pango's sizes are ints of 1/1024 px */
+        if (!(s->font_size <= 10000)) s->font_size = 10000;
+        if (!(s->font_size >= 0)) s->font_size = 0;
         break;
     case P_COLOR: s->color = v->kind == SV_CURRENT ? par->color : v->c; break;
     case P_DISPLAY: s->display = (unsigned char)v->i; break;
@@ -1501,12 +1548,22 @@ static void apply(css_compute *cx, int p, const sval *v) {
         }
         break;
     case P_TEXT_ALIGN: s->text_align = (unsigned char)v->i; break;
+    case P_TOP: case P_RIGHT: case P_BOTTOM: case P_LEFT:
+        s->inset[p - P_TOP] = to_len(cx, v->v, v->unit);
+        break;
+    case P_Z_INDEX:
+        s->z_auto = v->kind != SV_NUM;
+        s->z_index = v->kind == SV_NUM ? (int)v->v : 0;
+        break;
     case P_TEXT_DECORATION_LINE: s->text_decoration = (unsigned char)v->i; break;
     case P_TEXT_DECORATION_COLOR: s->text_decoration_color = color_of(cx, v); break;
     case P_WHITE_SPACE: s->white_space = (unsigned char)v->i; break;
     case P_TEXT_TRANSFORM: s->text_transform = (unsigned char)v->i; break;
     case P_VERTICAL_ALIGN: s->vertical_align = (unsigned char)v->i; break;
-    case P_LETTER_SPACING: s->letter_spacing = to_px(cx, v->v, v->unit, s->font_size); break;
+    case P_LETTER_SPACING:
+        s->letter_spacing = to_px(cx, v->v, v->unit, s->font_size);
+        if (!(fabs(s->letter_spacing) <= 10000)) s->letter_spacing = 0; /* pango: int 1/1024 px */
+        break;
     case P_TEXT_INDENT: s->text_indent = to_px(cx, v->v, v->unit, s->font_size); break;
     case P_LIST_STYLE_TYPE: s->list_style = (unsigned char)v->i; break;
     case P_DIRECTION: s->direction_rtl = (unsigned char)v->i; break;
@@ -1549,6 +1606,7 @@ static void apply(css_compute *cx, int p, const sval *v) {
     case P_FLEX_GROW: s->flex_grow = v->v; break;
     case P_FLEX_SHRINK: s->flex_shrink = v->v; break;
     case P_FLEX_BASIS: s->flex_basis = to_len(cx, v->v, v->unit); break;
+    case P_POSITION: s->position = (unsigned char)v->i; break;
     default: break; /* grid lines: resolved in the fix-up */
     }
 }
@@ -1590,6 +1648,10 @@ static void copy_prop(dk_style *s, const dk_style *from, int p) {
     case P_GRID_TEMPLATE_ROWS:
         memcpy(s->grid_rows, from->grid_rows, sizeof s->grid_rows);
         s->ngrid_rows = from->ngrid_rows;
+        break;
+    case P_Z_INDEX:
+        s->z_auto = from->z_auto;
+        s->z_index = from->z_index;
         break;
     default: break;
     }
@@ -1656,6 +1718,9 @@ void dk_css_compute_style(css_compute *cx) {
     place(cx->win[P_GRID_ROW_START], cx->win[P_GRID_ROW_END], par->ngrid_rows,
           &s->grid_row_start, &s->grid_row_span);
     int pd = par->display;
+    /* the root is never out of flow; absolutely positioned boxes are blockified (§9.7) */
+    if (cx->is_root && dk_style_out_of_flow(s)) s->position = DK_POS_STATIC;
+    if (dk_style_out_of_flow(s)) s->display = blockify(s->display);
     if (cx->is_root || (pd == DK_DISPLAY_GRID || pd == DK_DISPLAY_INLINE_GRID ||
                         pd == DK_DISPLAY_FLEX || pd == DK_DISPLAY_INLINE_FLEX))
         s->display = blockify(s->display);
@@ -1684,6 +1749,8 @@ static const dk_style initial = {
     .text_decoration_color = BLACK,
     .bg_size_len = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}},
     .bg_repeat = 3,
+    .z_auto = 1,
+    .inset = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}},
 };
 
 static const dk_style *initial_style(void) { return &initial; }
@@ -1719,6 +1786,7 @@ static const kw *kw_table(int p) {
     case P_JUSTIFY_CONTENT: return kw_align;
     case P_FLEX_DIRECTION: return kw_flex_direction;
     case P_FLEX_WRAP: return kw_flex_wrap;
+    case P_POSITION: return kw_position;
     }
     return NULL;
 }

@@ -68,6 +68,14 @@ static int next_line(scanner *sc, line *ln) {
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+/* Where the line starting at `at` ends (before "\r\n" / "\n"). */
+static size_t line_end(const char *src, size_t n, size_t at) {
+    const char *nl = memchr(src + at, '\n', n - at);
+    size_t end = nl ? (size_t)(nl - src) : n;
+    if (end > at && src[end - 1] == '\r') end--;
+    return end;
+}
+
 /* Is the line only white space? */
 static int is_blank_line(const char *src, const line *ln) {
     for (size_t i = ln->start; i < ln->end; i++)
@@ -275,28 +283,40 @@ static dk_status parse_front_matter(dk_ctx *ctx, const char *src, size_t n, size
         dk_meta *m = &d->meta[i];
         if (dk_str_eq(m->key, "title")) d->title = m->value;
         else if (dk_str_eq(m->key, "author")) d->author = m->value;
-        else if (dk_str_eq(m->key, "theme")) d->theme = dk_str_trim(m->value);
+        else if (dk_str_eq(m->key, "theme")) {
+            d->theme = dk_str_trim(m->value);
+            d->theme_off = (size_t)(d->theme.p - src);
+        }
         else if (dk_str_eq(m->key, "size") &&
                  !dk_deck_parse_size(m->value, &d->width, &d->height)) {
             d->width = d->height = 0;
-            dk_diag_warn(ctx, (size_t)(m->value.p - src),
-                         "bad slide size '%.*s' (want WxH, 16:9 or 4:3)", (int)m->value.n,
-                         m->value.p);
+            dk_diag_warn_code(ctx, (size_t)(m->value.p - src), "front-matter-size",
+                              "bad slide size '%.*s' (want WxH, 16:9 or 4:3)", (int)m->value.n,
+                              m->value.p);
         }
     }
 done:
     return st;
 }
 
-/* Append the slide [start, end) to d; 0 on OOM. */
-static int add_slide(dk_deck *d, int *cap, size_t start, size_t end) {
+/* A slide's own front matter lines [a, b) (Slidev); 0, 0 when it has none. */
+typedef struct {
+    size_t a, b;
+} span;
+
+/* Append the slide [start, end) with front matter `fm` to d (fms: one per slide); 0 on OOM. */
+static int add_slide(dk_deck *d, int *cap, span **fms, size_t start, size_t end, span fm) {
     if (d->nslides == *cap) {
         int ncap = *cap ? *cap * 2 : 16;
         dk_slide *s = realloc(d->slides, (size_t)ncap * sizeof *s);
         if (!s) return 0;
         d->slides = s;
+        span *f = realloc(*fms, (size_t)ncap * sizeof *f);
+        if (!f) return 0;
+        *fms = f;
         *cap = ncap;
     }
+    (*fms)[d->nslides] = fm;
     d->slides[d->nslides] = (dk_slide){start, end, d->nslides + 1};
     d->nslides++;
     return 1;
@@ -400,16 +420,18 @@ static void apply_directive(dir_state *ds, dk_str key, dk_str val, size_t off) {
     if (dk_str_eq(key, "headingDivider")) {
         ds->found = 1;
         if (!parse_heading_divider(val, &ds->d->heading_divider))
-            dk_diag_warn(ds->ctx, off, "bad headingDivider '%.*s' (want 1-6 or a list like [2, 3])",
-                         (int)val.n, val.p);
+            dk_diag_warn_code(ds->ctx, off, "marp-heading-divider",
+                              "bad headingDivider '%.*s' (want 1-6 or a list like [2, 3])",
+                              (int)val.n, val.p);
     } else if (dk_str_eq(key, "theme")) {
         ds->d->theme = val;
+        ds->d->theme_off = off;
     } else if (dk_str_eq(key, "style")) {
         ds->d->style = (dk_dirval){val, off};
     } else if (dk_str_eq(key, "size")) {
         if (!dk_deck_parse_size(val, &ds->d->width, &ds->d->height))
-            dk_diag_warn(ds->ctx, off, "bad slide size '%.*s' (want WxH, 16:9 or 4:3)", (int)val.n,
-                         val.p);
+            dk_diag_warn_code(ds->ctx, off, "front-matter-size",
+                              "bad slide size '%.*s' (want WxH, 16:9 or 4:3)", (int)val.n, val.p);
     }
 }
 
@@ -467,6 +489,28 @@ static void scan_comments(dir_state *ds, const char *src, size_t from, size_t to
 
 /* ---- splitting ----------------------------------------------------------------------- */
 
+/*
+ * Does the block [a, b) hold a key only Slidev's per-slide front matter
+ * uses? Without one, `---` / `key: value` / `---` stays what it is for
+ * every other tool: a slide of text between two separators.
+ */
+static int has_slidev_key(const char *src, size_t a, size_t b) {
+    static const char *const keys[] = {"layout", "src", "class", "transition", "clicks",
+                                       "hideInToc", "routeAlias", "preload", "background",
+                                       "level", "dragPos", "zoom", "image"};
+    scanner sc = {src, b, a};
+    line ln;
+    const char *colon;
+    while (next_line(&sc, &ln)) {
+        dk_str t = dk_str_trim((dk_str){src + ln.start, ln.end - ln.start});
+        if (src[ln.start] == ' ' || src[ln.start] == '\t' || !is_key_line(t, &colon)) continue;
+        dk_str key = dk_str_trim((dk_str){t.p, (size_t)(colon - t.p)});
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            if (dk_str_eq(key, keys[i])) return 1;
+    }
+    return 0;
+}
+
 /* The value of front matter key `key`, or a NULL view. */
 static dk_str meta_value(const dk_deck *d, const char *key) {
     for (int i = 0; i < d->nmeta; i++)
@@ -481,8 +525,10 @@ static dk_str meta_value(const dk_deck *d, const char *key) {
 dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
     dk_status st = DK_OK;
     dk_deck d = {0};
+    span *fms = NULL; /* per slide */
     int cap = 0;
     size_t from = 0, body;
+    d.theme_off = DK_NOPOS;
     if (n >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) from = 3; /* BOM */
     st = parse_front_matter(ctx, src, n, from, &d, &body);
     if (st) goto done;
@@ -505,6 +551,8 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
     char fence_ch = 0;
     size_t fence = 0;
     int prev_blank = 1; /* the previous line was blank (or the slide just started) */
+    span fm = {0, 0}, next_fm = {0, 0}; /* the current and the next slide's own front matter */
+    size_t fm_close, fm_body;
     while (next_line(&sc, &ln)) {
         char c;
         size_t len;
@@ -515,6 +563,14 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
         } else if ((len = fence_len(src, &ln, &c, 0)) > 0) {
             fence = len;
             fence_ch = c;
+        } else if (!d.marp && is_separator(src, &ln) && ln.next < n &&
+                   !is_blank_line(src, &(line){ln.next, line_end(src, n, ln.next), 0}) &&
+                   find_front_matter(src, n, ln.start, &fm_close, &fm_body) &&
+                   has_slidev_key(src, ln.next, fm_close)) {
+            /* Slidev: this slide's own front matter */
+            cut = ln.start, next = fm_body;
+            next_fm = (span){ln.next, fm_close};
+            sc.pos = fm_body;
         } else if (is_separator(src, &ln) || is_custom_sep(src, &ln, sep) ||
                    is_custom_sep(src, &ln, vsep) ||
                    (prev_blank && (is_dashes(src, &ln, 4) || (d.vertical && is_dashes(src, &ln, 2))))) {
@@ -525,19 +581,22 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
         }
         if (next) {
             /* a separator with nothing before it makes no slide */
-            if (d.nslides > 0 || !all_space(src, start, cut)) {
-                if (!add_slide(&d, &cap, start, cut)) {
+            if (d.nslides > 0 || !all_space(src, start, cut) || fm.b) {
+                if (!add_slide(&d, &cap, &fms, start, cut, fm)) {
                     st = DK_ENOMEM;
                     goto done;
                 }
             }
             start = next;
+            fm = next_fm;
+            next_fm = (span){0, 0};
             blank = 1;
         }
         prev_blank = blank;
     }
     /* the last slide, unless a trailing separator left only white space */
-    if ((d.nslides == 0 || !all_space(src, start, n)) && !add_slide(&d, &cap, start, n)) {
+    if ((d.nslides == 0 || !all_space(src, start, n) || fm.b) &&
+        !add_slide(&d, &cap, &fms, start, n, fm)) {
         st = DK_ENOMEM;
         goto done;
     }
@@ -558,10 +617,17 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
             for (int m = 0; m < d.nmeta; m++)
                 apply_directive(&ds, d.meta[m].key, d.meta[m].value,
                                 (size_t)(d.meta[m].value.p - src));
+        if (fms[i].b) {
+            /* Slidev slide front matter: scoped to its slide */
+            ds.cur = scoped;
+            comment_directives(&ds, src, fms[i].a, fms[i].b);
+            ds.cur = cur;
+        }
         scan_comments(&ds, src, sl->start, sl->end);
         for (int k = 0; k < DK_DIR_N; k++) d.dirs[i].v[k] = scoped[k].v.p ? scoped[k] : cur[k];
     }
 done:
+    free(fms);
     if (st) dk_deck_free(&d);
     *out = d;
     return st;

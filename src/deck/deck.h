@@ -21,6 +21,10 @@
  * (`--`, `----` after a blank line) and reveal-md's `separator:` /
  * `verticalSeparator:` lines split slides too; a 2-D deck prints as a
  * sequence, as reveal.js's print view does.
+ *
+ * Slidev: outside Marp decks, a separator directly followed by `key: value`
+ * lines and another `---` opens a slide with its own front matter (not two
+ * slides); its keys are that slide's scoped directives (`class:` works).
  */
 #ifndef DK_DECK_H
 #define DK_DECK_H
@@ -66,6 +70,7 @@ typedef struct {
     dk_meta *meta;    /* malloc'd front matter entries, in order */
     int nmeta;
     dk_str title, author, theme; /* from front matter; p == NULL when absent */
+    size_t theme_off;            /* deck offset where the theme is named, or DK_NOPOS */
     double width, height;        /* slide size in CSS px from `size`; 0 when absent */
     int marp;                    /* a Marp deck: `marp: true` or Marp directives */
     unsigned heading_divider;    /* Marp headingDivider: bit L set splits before level-L headings */

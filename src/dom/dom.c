@@ -100,8 +100,9 @@ static void warn_mojibake(builder *b, const char *at, const char *was, size_t wn
     if (c > 40) c = 40;
     while (c > 0 && p + c < nn && ((unsigned char)now[p + c] & 0xC0) == 0x80) c--;
     size_t off = at ? deck_pos(b, at + p) : DK_NOPOS;
-    dk_diag_warn(b->ctx, off, "repaired mojibake (UTF-8 read as Windows-1252): \"%.*s\" -> \"%.*s\"",
-                 (int)a, was + p, (int)c, now + p);
+    dk_diag_warn_code(b->ctx, off, "mojibake",
+                      "repaired mojibake (UTF-8 read as Windows-1252): \"%.*s\" -> \"%.*s\"",
+                      (int)a, was + p, (int)c, now + p);
 }
 
 /*
@@ -302,6 +303,7 @@ static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
     const GumboNode *g = groot;
     dk_node *d = root;
     size_t i = 0; /* the next child of g to copy */
+    int depth = 0, warned = 0; /* elements below <html>; deeper ones are dropped */
     for (;;) {
         const GumboVector *kids = g->type == GUMBO_NODE_ELEMENT ? &g->v.element.children : NULL;
         if (kids && i < kids->length) {
@@ -309,12 +311,21 @@ static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
             switch (c->type) {
             case GUMBO_NODE_ELEMENT:
             case GUMBO_NODE_TEMPLATE: { /* a template's contents are inert: not copied */
+                if (depth >= DK_LIMIT_DEPTH) {
+                    /* every later stage walks the tree recursively: keep it shallow */
+                    if (!warned++)
+                        dk_diag_warn_code(b->ctx, deck_pos(b, c->v.element.original_tag.data),
+                                          "nesting-too-deep",
+                                          "HTML nested deeper than %d elements; the deeper "
+                                          "content is left out", DK_LIMIT_DEPTH);
+                    break;
+                }
                 dk_node *e = make_element(b, &c->v.element);
                 if (!e) return DK_ENOMEM;
                 append(d, e);
                 number(e);
                 if (c->type == GUMBO_NODE_ELEMENT && c->v.element.children.length) {
-                    g = c, d = e, i = 0; /* descend */
+                    g = c, d = e, i = 0, depth++; /* descend */
                 }
                 break;
             }
@@ -332,6 +343,7 @@ static dk_status copy_tree(builder *b, const GumboNode *groot, dk_node **out) {
         }
         if (g == groot) break;
         i = g->index_within_parent + 1; /* ascend */
+        depth--;
         g = g->parent;
         d = d->parent;
     }

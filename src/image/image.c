@@ -38,6 +38,15 @@
 #include <sys/stat.h>
 
 enum { MAX_SIDE = 32768, WHY_MAX = 320 };
+
+/* Reasons with their own warning codes (compared by address in dk_images_get). */
+static const char why_remote[] = "remote images are not fetched";
+static const char why_outside[] =
+    "outside the deck's project folder (allow with --assets DIR or --allow-any-path)";
+static const char why_too_large[] = "image dimensions are too large";
+static const char why_file_large[] = "the file is larger than the 64 MB limit for an image";
+static const char why_budget[] = "the deck's images already fill the memory budget for decoded "
+                                 "pixels; make them smaller";
 #define MAX_PIXELS (64.0 * 1024 * 1024)
 
 typedef struct entry {
@@ -50,6 +59,9 @@ struct dk_images {
     char *deck_dir; /* realpath */
     char *root;     /* realpath of the project root */
     int allow_outside;
+    char **allowed; /* realpaths of more folders images may come from (--assets, themes) */
+    int nallowed;
+    double pixels, budget; /* decoded so far, and the most a deck may (DK_LIMIT_DECK_PIXELS) */
     entry *entries;
 };
 
@@ -82,6 +94,7 @@ dk_status dk_images_new(const char *deck_dir, int allow_outside, dk_images **out
     if (!c->deck_dir) c->deck_dir = strdup(deck_dir && *deck_dir ? deck_dir : ".");
     c->root = c->deck_dir ? find_root(c->deck_dir) : NULL;
     c->allow_outside = allow_outside;
+    c->budget = DK_LIMIT_DECK_PIXELS;
     if (!c->deck_dir || !c->root) {
         dk_images_free(c);
         return DK_ENOMEM;
@@ -98,12 +111,34 @@ void dk_images_free(dk_images *c) {
         free(e->key);
         free(e);
     }
+    for (int i = 0; i < c->nallowed; i++) free(c->allowed[i]);
+    free(c->allowed);
     free(c->deck_dir);
     free(c->root);
     free(c);
 }
 
 const char *dk_images_root(const dk_images *c) { return c->root; }
+
+void dk_images_set_budget(dk_images *c, double pixels) { c->budget = pixels; }
+
+/*
+ * One more folder (its realpath) whose files images may be: the root itself
+ * is not widened, so a theme or --assets folder elsewhere does not open up
+ * everything between it and the deck.
+ */
+dk_status dk_images_allow(dk_images *c, const char *dir) {
+    char *real = realpath(dir, NULL);
+    if (!real) return errno == ENOMEM ? DK_ENOMEM : DK_OK; /* nothing there to allow */
+    char **v = realloc(c->allowed, (size_t)(c->nallowed + 1) * sizeof *v);
+    if (!v) {
+        free(real);
+        return DK_ENOMEM;
+    }
+    c->allowed = v;
+    c->allowed[c->nallowed++] = real;
+    return DK_OK;
+}
 
 static int hexval(char ch) {
     if (ch >= '0' && ch <= '9') return ch - '0';
@@ -141,7 +176,7 @@ char *dk_images_resolve(dk_images *c, const char *src, const char **why) {
         if (strncmp(src, "file://", 7) == 0) {
             src += 7;
         } else {
-            *why = "remote images are not fetched";
+            *why = why_remote;
             return NULL;
         }
     }
@@ -169,8 +204,10 @@ char *dk_images_resolve(dk_images *c, const char *src, const char **why) {
         *why = strerror(errno);
         return NULL;
     }
-    if (!c->allow_outside && !inside(real, c->root)) {
-        *why = "outside the deck's project folder (allow with --allow-outside)";
+    int ok = c->allow_outside || inside(real, c->root);
+    for (int i = 0; i < c->nallowed && !ok; i++) ok = inside(real, c->allowed[i]);
+    if (!ok) {
+        *why = why_outside;
         free(real);
         return NULL;
     }
@@ -218,7 +255,7 @@ static void load_png(dk_image *img, const unsigned char *p, size_t n, const char
     }
     int w = (int)be32(p + 16), h = (int)be32(p + 20);
     if (too_big(w, h)) {
-        *why = "image dimensions are too large";
+        *why = why_too_large;
         return;
     }
     reader r = {p, n, 0};
@@ -277,7 +314,7 @@ static void load_jpeg(dk_image *img, unsigned char *bytes, size_t n, const char 
     jpeg_mem_src(&cinfo, data, (unsigned long)n);
     jpeg_read_header(&cinfo, TRUE);
     if (too_big((int)cinfo.image_width, (int)cinfo.image_height)) {
-        *why = "image dimensions are too large";
+        *why = why_too_large;
         jpeg_destroy_decompress(&cinfo);
         free(data);
         return;
@@ -343,11 +380,42 @@ static int looks_like_svg(const unsigned char *p, size_t n) {
     return 0;
 }
 
-static void load_svg(dk_image *img, const char **why, char *msg) {
+/*
+ * A copy of the SVG with its links (<a> elements) made plain groups (<g>),
+ * as the document they were in had never been linked: an SVG shown as an
+ * image is not interactive in a browser either. It matters because librsvg
+ * 2.54 turns links into cairo tags, and cairo 1.16's recording surface
+ * keeps the tag's attribute string without copying it; a PDF that replays
+ * the recording then reads freed memory (draw.io exports all carry a link).
+ * Malloc'd; NULL on OOM.
+ */
+static char *svg_unlink(const unsigned char *p, size_t n) {
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    memcpy(out, p, n);
+    out[n] = 0;
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (out[i] != '<') continue;
+        size_t k = i + 1 + (out[i + 1] == '/');
+        if (k + 4 <= n && memcmp(out + k, "svg:", 4) == 0) k += 4; /* a prefixed name */
+        if (k + 1 < n && out[k] == 'a' && strchr(" \t\r\n>/", out[k + 1])) out[k] = 'g';
+    }
+    return out;
+}
+
+static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, const char **why,
+                     char *msg) {
     GError *err = NULL;
+    char *copy = svg_unlink(svg, svg_n);
+    if (!copy) {
+        *why = "out of memory";
+        return;
+    }
+    GInputStream *in = g_memory_input_stream_new_from_data(copy, (gssize)svg_n, free);
     GFile *f = g_file_new_for_path(img->path);
     /* the file's folder is the base: librsvg loads nothing from outside it */
-    RsvgHandle *h = rsvg_handle_new_from_gfile_sync(f, RSVG_HANDLE_FLAGS_NONE, NULL, &err);
+    RsvgHandle *h = rsvg_handle_new_from_stream_sync(in, f, RSVG_HANDLE_FLAGS_NONE, NULL, &err);
+    g_object_unref(in);
     g_object_unref(f);
     if (!h) {
         snprintf(msg, WHY_MAX, "broken SVG: %s", err ? err->message : "cannot be parsed");
@@ -371,7 +439,7 @@ static void load_svg(dk_image *img, const char **why, char *msg) {
         }
     }
     if (too_big((int)ceil(w), (int)ceil(hh))) {
-        *why = "image dimensions are too large";
+        *why = why_too_large;
         g_object_unref(h);
         return;
     }
@@ -420,7 +488,7 @@ static void load_pixbuf(dk_image *img, const char *kind, const char **why, char 
         return;
     }
     if (too_big(w, h)) {
-        *why = "image dimensions are too large";
+        *why = why_too_large;
         return;
     }
     GError *err = NULL;
@@ -459,11 +527,21 @@ static void load_pixbuf(dk_image *img, const char *kind, const char **why, char 
     take(img, s, why);
 }
 
-static void load(dk_image *img, const char **why, char *msg) {
+static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
     char *data = NULL;
     size_t n = 0;
     errno = 0;
+    struct stat st;
+    if (stat(img->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        *why = "not a regular file"; /* a FIFO would block, a device never end */
+        return;
+    }
+    if (stat(img->path, &st) == 0 && (unsigned long long)st.st_size > DK_LIMIT_IMAGE_BYTES) {
+        *why = why_file_large;
+        return;
+    }
     if (dk_file_read(img->path, &data, &n) != DK_OK) {
+        *unreadable = 1;
         *why = errno ? strerror(errno) : "cannot be read";
         free(data);
         return;
@@ -483,7 +561,7 @@ static void load(dk_image *img, const char **why, char *msg) {
                                                                       memcmp(p, "MM\0*", 4) == 0)))) {
         load_pixbuf(img, p[0] == 'B' ? "BMP" : "TIFF", why, msg);
     } else if (looks_like_svg(p, n)) {
-        load_svg(img, why, msg);
+        load_svg(img, p, n, why, msg);
     } else {
         *why = "not an image deckle can read (PNG, JPEG, SVG, GIF, WebP, BMP, TIFF)";
     }
@@ -513,8 +591,23 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     e->img.missing = 1;
     e->img.path = path;
     char msg[WHY_MAX];
-    if (path) load(&e->img, &why, msg);
-    if (e->img.missing) dk_diag_warn(ctx, off, "image '%s': %s", src, why ? why : "cannot be read");
+    int unreadable = 0; /* found, but not read (I/O) rather than not decoded */
+    if (path && c->pixels >= c->budget) {
+        why = why_budget; /* decompression bombs, or a deck of 100 photos: memory is finite */
+    } else if (path) {
+        load(&e->img, &why, msg, &unreadable);
+        if (!e->img.missing) c->pixels += (double)e->img.w * e->img.h;
+    }
+    if (e->img.missing) {
+        /* not found or unreadable: missing; found but not decodable: format */
+        const char *code = why == why_remote      ? "image-remote"
+                           : why == why_outside   ? "image-outside"
+                           : why == why_too_large || why == why_budget || why == why_file_large
+                               ? "image-too-large"
+                           : !path || unreadable  ? "image-missing"
+                                                  : "image-format";
+        dk_diag_warn_code(ctx, off, code, "image '%s': %s", src, why ? why : "cannot be read");
+    }
     e->next = c->entries;
     c->entries = e;
     return &e->img;

@@ -29,6 +29,19 @@ typedef struct dk_images dk_images;
 dk_status dk_images_new(const char *deck_dir, int allow_outside, dk_images **out);
 void dk_images_free(dk_images *c);
 const char *dk_images_root(const dk_images *c);
+/*
+ * Decoded pixels the deck's images may take together (default
+ * DK_LIMIT_DECK_PIXELS); once they do, further images are warned about
+ * and drawn as placeholders. For tests.
+ */
+void dk_images_set_budget(dk_images *c, double pixels);
+
+/*
+ * Let images come from `dir` too (a project theme's folder, an --assets
+ * folder), after resolving it; the project root itself stays as it was.
+ * A folder that does not exist allows nothing. DK_ENOMEM only.
+ */
+dk_status dk_images_allow(dk_images *c, const char *dir);
 
 /*
  * The image `src` (as written in the deck, URL-decoded here), loaded once.

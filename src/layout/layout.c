@@ -20,8 +20,11 @@
  * the grid area. Flex is single-line (wrapping starts a new line) with
  * grow, shrink, justify-content and align-items.
  *
- * Not supported: floats, positioning, tables (laid out as blocks),
- * writing modes, fragmentation.
+ * Positioned boxes (relative, absolute, fixed) are placed after the flow,
+ * top down (see "positioning" below): out-of-flow boxes only leave a static
+ * position behind in the flow.
+ *
+ * Not supported: floats, writing modes, fragmentation.
  */
 #include "layout.h"
 
@@ -108,13 +111,39 @@ static double clamp_size(double v, dk_len mn, dk_len mx, double base, double fra
     return DK_MAX(v, 0);
 }
 
+/* Is the box absolutely positioned (out of flow)? Anonymous paragraphs share their block's style. */
+static int oof(const dk_box *b) { return b->kind != DK_BOX_PARA && dk_style_out_of_flow(b->style); }
+
+/* `k` or the first in-flow sibling after it. */
+static dk_box *in_flow(const dk_box *k) {
+    while (k && oof(k)) k = k->next;
+    return (dk_box *)k;
+}
+
+/*
+ * Park an out-of-flow box at its static position: its margin box's top
+ * left in (x, y), no size yet. It moves with its ancestors (translate())
+ * until position_pass() lays it out against its containing block.
+ */
+static void static_position(dk_box *k, double x, double y) {
+    k->x = x;
+    k->y = y;
+    k->w = k->h = 0;
+}
+
+/* Static positions of a grid's, flex container's or table's out-of-flow children. */
+static void static_children(dk_box *b, double cx, double cy) {
+    for (dk_box *k = b->first; k; k = k->next)
+        if (oof(k)) static_position(k, cx, cy);
+}
+
 static int is_item(const dk_box *b) {
-    return b->parent && (b->parent->kind == DK_BOX_GRID || b->parent->kind == DK_BOX_FLEX);
+    return b->parent && (b->parent->kind == DK_BOX_GRID || b->parent->kind == DK_BOX_FLEX) && !oof(b);
 }
 
 /* Does this box establish a block formatting context (so margins stay inside)? */
 static int bfc_root(const dk_box *b) {
-    return b->kind != DK_BOX_BLOCK || b->atomic_inline || is_item(b) || b->style->overflow_hidden ||
+    return b->kind != DK_BOX_BLOCK || b->atomic_inline || is_item(b) || oof(b) || b->style->overflow_hidden ||
            !b->parent || table_part(b->style);
 }
 
@@ -180,7 +209,7 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
     }
     if (b->kind == DK_BOX_FLEX && !s->flex_direction_column) {
         int n = 0;
-        for (dk_box *k = b->first; k; k = k->next, n++) {
+        for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), n++) {
             double kmn, kmx;
             intrinsic(l, k, &kmn, &kmx);
             cmin = DK_MAX(cmin, kmn);
@@ -190,7 +219,7 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
     } else if (b->kind == DK_BOX_GRID && s->ngrid_cols > 0) {
         /* columns side by side: fixed tracks as given, the rest by their widest item */
         int nc = s->ngrid_cols, i = 0;
-        for (dk_box *k = b->first; k; k = k->next, i++) {
+        for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
             double kmn, kmx;
             intrinsic(l, k, &kmn, &kmx);
             cmin = DK_MAX(cmin, kmn);
@@ -201,7 +230,7 @@ static void intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         cmin += s->column_gap * (nc - 1);
         cmax += s->column_gap * (nc - 1);
     } else {
-        for (dk_box *k = b->first; k; k = k->next) {
+        for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) {
             double kmn, kmx;
             intrinsic(l, k, &kmn, &kmx);
             cmin = DK_MAX(cmin, kmn);
@@ -365,6 +394,18 @@ static void count_lines(dk_box *para) {
 static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
     const dk_textlayout *tl = para->text;
     for (dk_box *k = parent->first; k; k = k->next) {
+        if (oof(k)) {
+            /* static position: where the run after it starts (or the paragraph ends) */
+            int r = k->first_run, n = para->para.nruns;
+            if (r < n && tl->run_first_line[r] >= 0)
+                static_position(k, cx + tl->run_rect[r].x, cy + tl->lines[tl->run_first_line[r]].y);
+            else if (r > 0 && r <= n && tl->run_last_line[r - 1] >= 0)
+                static_position(k, cx + tl->run_rect[r - 1].x + tl->run_rect[r - 1].w,
+                                cy + tl->lines[tl->run_last_line[r - 1]].y);
+            else
+                static_position(k, cx, cy);
+            continue;
+        }
         if (k->atomic_inline) {
             /* the run's box is the margin box; geometry below is the border box */
             dk_rect r = tl->run_rect[k->first_run];
@@ -373,7 +414,9 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         }
         if (k->kind != DK_BOX_INLINE) continue;
         double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-        for (int i = k->first_run; i < k->first_run + k->nruns_own; i++) {
+        /* a run of only a trailing space is dropped from the paragraph after the box counted it */
+        int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns);
+        for (int i = k->first_run; i < end; i++) {
             dk_rect r = tl->run_rect[i];
             if (r.w <= 0 && r.h <= 0) continue;
             x0 = DK_MIN(x0, r.x);
@@ -383,10 +426,12 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         }
         edges(k, 0);
         if (x0 <= x1) {
-            k->x = cx + x0;
-            k->y = cy + y0;
-            k->w = x1 - x0;
-            k->h = y1 - y0;
+            /* the runs cover the content area; the border box adds padding and borders
+               (text/ does not advance the pen by them, so the lines do not move) */
+            k->x = cx + x0 - k->padding[3] - k->border[3];
+            k->y = cy + y0 - k->padding[0] - k->border[0];
+            k->w = x1 - x0 + hframe(k);
+            k->h = y1 - y0 + vframe(k);
         } else {
             k->x = cx;
             k->y = cy;
@@ -482,6 +527,11 @@ static double flow(L *l, dk_box *b, double cx, double cy, double cw, double ch, 
     int first = 1;
     int top_through = b->kind == DK_BOX_BLOCK && collapses_top(b);
     for (dk_box *k = b->first; k; k = k->next) {
+        if (oof(k)) {
+            /* the static position: where its margin box would start in flow (§10.3.7) */
+            static_position(k, cx, (first && top_through) ? y : y + mval(pending));
+            continue;
+        }
         if (k->kind == DK_BOX_PARA) {
             y += mval(pending);
             pending = (margin){0, 0};
@@ -618,7 +668,8 @@ static void layout_grid(L *l, dk_box *b, double cx, double cy, double cw, double
         cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i]
                                     : (dk_track){{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
     int n = 0;
-    for (dk_box *k = b->first; k; k = k->next) n++;
+    static_children(b, cx, cy);
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
     gitem *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(n ? n : 1));
     if (!items) {
         l->st = DK_ENOMEM;
@@ -626,7 +677,7 @@ static void layout_grid(L *l, dk_box *b, double cx, double cy, double cw, double
     }
     /* auto placement, row by row (§8.5, "sparse") */
     int row = 0, col = 0, i = 0, nrows = 0;
-    for (dk_box *k = b->first; k; k = k->next, i++) {
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
         const dk_style *ks = k->style;
         int span = ks->grid_col_span > 0 ? DK_MIN(ks->grid_col_span, nc) : 1;
         if (ks->grid_col_start > 0) {
@@ -805,7 +856,8 @@ static void layout_flex(L *l, dk_box *b, double cx, double cy, double cw, double
     double gap = column ? s->row_gap : s->column_gap, cgap = column ? s->column_gap : s->row_gap;
     double main_avail = column ? ch : cw;
     int n = 0;
-    for (dk_box *k = b->first; k; k = k->next) n++;
+    static_children(b, cx, cy);
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
     fitem *it = dk_arena_alloc(l->a, sizeof(fitem) * (size_t)(n + 1));
     int *line_end = dk_arena_alloc(l->a, sizeof(int) * (size_t)(n + 1));
     double *line_cross = dk_arena_alloc(l->a, sizeof(double) * (size_t)(n + 1));
@@ -815,7 +867,7 @@ static void layout_flex(L *l, dk_box *b, double cx, double cy, double cw, double
     }
     /* hypothetical main sizes (border boxes) */
     int i = 0;
-    for (dk_box *k = b->first; k; k = k->next, i++) {
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
         const dk_style *ks = k->style;
         fitem *f = &it[i];
         f->box = k;
@@ -1030,10 +1082,10 @@ static tgrid *table_grid(L *l, dk_box *t) {
     if (t->tgrid) return t->tgrid;
     tgrid *g = dk_arena_alloc(l->a, sizeof *g);
     int nrows = 0, ncells = 0;
-    for (dk_box *k = t->first; k; k = k->next) {
+    for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
         if (is_row_group(k->style)) {
-            for (dk_box *r = k->first; r; r = r->next, nrows++)
-                for (dk_box *c = r->first; c; c = c->next) ncells++;
+            for (dk_box *r = in_flow(k->first); r; r = in_flow(r->next), nrows++)
+                for (dk_box *c = in_flow(r->first); c; c = in_flow(c->next)) ncells++;
         } else if (k->style->display == DK_DISPLAY_TABLE_ROW) {
             nrows++;
             for (dk_box *c = k->first; c; c = c->next) ncells++;
@@ -1047,11 +1099,11 @@ static tgrid *table_grid(L *l, dk_box *t) {
         l->st = DK_ENOMEM;
         return NULL;
     }
-    for (dk_box *k = t->first; k; k = k->next) {
-        dk_box *r = is_row_group(k->style) ? k->first : k->style->display == DK_DISPLAY_TABLE_ROW ? k : NULL;
-        for (; r; r = r == k ? NULL : r->next) {
+    for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
+        dk_box *r = is_row_group(k->style) ? in_flow(k->first) : k->style->display == DK_DISPLAY_TABLE_ROW ? k : NULL;
+        for (; r; r = r == k ? NULL : in_flow(r->next)) {
             int col = 0;
-            for (dk_box *c = r->first; c; c = c->next) {
+            for (dk_box *c = in_flow(r->first); c; c = in_flow(c->next)) {
                 int span = c->colspan > 1 ? DK_MIN(c->colspan, 1000) : 1;
                 g->cells[g->ncells++] = (tcell){c, g->nrows, col, span};
                 col += span;
@@ -1229,7 +1281,8 @@ static double layout_table(L *l, dk_box *t, double cx, double cy, double cw) {
     for (int c = 0; c < C; c++) colx[c + 1] = colx[c] + colw[c] + hsp;
     /* captions and stray boxes go above the rows, as blocks */
     double y = 0;
-    for (dk_box *k = t->first; k; k = k->next) {
+    static_children(t, cx, cy);
+    for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
         if (is_row_group(k->style) || k->style->display == DK_DISPLAY_TABLE_ROW) continue;
         layout_box(l, k, cx, cy + y, cw, -1, -1);
         y += k->h + k->margin[0] + k->margin[2];
@@ -1266,7 +1319,7 @@ static double layout_table(L *l, dk_box *t, double cx, double cy, double cw) {
         y += rowh + vsp;
     }
     /* row groups cover their rows */
-    for (dk_box *k = t->first; k; k = k->next) {
+    for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
         if (!is_row_group(k->style)) continue;
         edges(k, cw);
         k->x = cx + hsp;
@@ -1282,7 +1335,7 @@ static double layout_table(L *l, dk_box *t, double cx, double cy, double cw) {
 
 /* The paragraph holding the first line box inside block `b`, if it comes before other content. */
 static const dk_box *first_line(const dk_box *b) {
-    for (const dk_box *k = b->first; k; k = k->next) {
+    for (const dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) {
         if (k->kind == DK_BOX_PARA) return k->text && k->text->nlines ? k : NULL;
         if (k->kind != DK_BOX_BLOCK || k->atomic_inline || table_part(k->style)) return NULL;
         const dk_box *p = first_line(k);
@@ -1333,9 +1386,12 @@ static void layout_marker(L *l, dk_box *b) {
 /*
  * Lay out block-level box `b` with its border box at (x, y) in a containing
  * block of width cbw (height cbh, < 0 when indefinite). `width`: a content
- * width imposed by a grid, flex or shrink-to-fit parent, else < 0.
+ * width imposed by a grid, flex or shrink-to-fit parent, else < 0;
+ * `height`: a content height imposed the same way (an absolutely
+ * positioned box between two insets), else < 0.
  */
-static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width) {
+static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width,
+                         double height) {
     const dk_style *s = b->style;
     if (b->kind == DK_BOX_IMAGE) {
         layout_image(l, b, x, y, cbw, cbh);
@@ -1370,7 +1426,8 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
     b->y = y;
     b->w = cw + frame;
     double ch = -1;
-    if (definite(s->height, cbh)) ch = len(s->height, cbh) - (s->box_sizing ? vframe(b) : 0);
+    if (height >= 0) ch = height;
+    else if (definite(s->height, cbh)) ch = len(s->height, cbh) - (s->box_sizing ? vframe(b) : 0);
     if (ch >= 0) ch = clamp_size(ch, s->min_height, s->max_height, cbh, vframe(b), s->box_sizing);
     double cx = b->x + b->border[3] + b->padding[3], cy = y + b->border[0] + b->padding[0];
     double content;
@@ -1391,7 +1448,155 @@ static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double c
     double hh = ch >= 0 ? ch : clamp_size(content, s->min_height, s->max_height, cbh, vframe(b), s->box_sizing);
     b->h = hh + vframe(b);
     if (b->marker) layout_marker(l, b);
-    if (content > hh + 0.5) b->overflowed = 1;
+    /* an out-of-flow box's overflow pushes nothing (and smaller text seldom cures a fixed
+       height): the fit pass watches in-flow content and the slide's bottom edge */
+    if (content > hh + 0.5 && !oof(b)) b->overflowed = 1;
+}
+
+static void layout_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width) {
+    layout_box_h(l, b, x, y, cbw, cbh, width, -1);
+}
+
+/* ---- positioning ------------------------------------------------------------------------- */
+
+/*
+ * Positioned boxes (CSS 2.1 §9.3, §10.3.7, §10.6.4), after the flow is
+ * laid out. position_pass() walks the tree top down, so an ancestor has
+ * its final place before its descendants are positioned against it:
+ *
+ *   - relative (and sticky, which never sticks on a slide: offset 0):
+ *     the laid-out subtree moves by its insets; siblings do not notice.
+ *   - absolute: the containing block is the padding box of the nearest
+ *     positioned ancestor, else the initial containing block (the slide);
+ *     fixed: always the slide. Widths and horizontal insets solve the
+ *     §10.3.7 equation (shrink-to-fit when width and an inset are auto,
+ *     the static position when both insets are auto); heights the §10.6.4
+ *     one, with the content height when height is auto and an inset is.
+ *     The box was parked at its static position by the flow
+ *     (static_position()), which is where it stays on an axis whose insets
+ *     are both auto.
+ *
+ * Not supported: the static position of a flex or grid container's
+ * children honours no alignment (it is the content box's top left), an
+ * inline containing block is its box's border box, right-to-left static
+ * positions, and sticky offsets.
+ */
+
+static dk_rect padding_box(const dk_box *b) {
+    return (dk_rect){b->x + b->border[3], b->y + b->border[0], b->w - b->border[1] - b->border[3],
+                     b->h - b->border[0] - b->border[2]};
+}
+
+/* The containing block of out-of-flow box `k`: its nearest positioned ancestor's padding box. */
+static dk_rect containing_block(const dk_box *k, dk_rect icb) {
+    if (k->style->position == DK_POS_FIXED) return icb;
+    for (const dk_box *a = k->parent; a; a = a->parent)
+        if (a->kind != DK_BOX_PARA && a->style->position != DK_POS_STATIC)
+            return a->kind == DK_BOX_INLINE ? (dk_rect){a->x, a->y, a->w, a->h} : padding_box(a);
+    return icb;
+}
+
+/* Move relatively positioned `k` by its insets (percentages of its containing block). */
+static void relative_offset(dk_box *k) {
+    const dk_style *s = k->style;
+    if (s->position != DK_POS_RELATIVE) return;
+    const dk_box *p = k->parent;
+    double cbw = -1, cbh = -1;
+    if (p) {
+        const dk_box *c = p;
+        while (c && (c->kind == DK_BOX_INLINE || c->kind == DK_BOX_PARA)) c = c->parent;
+        if (c) cbw = dk_box_cw(c), cbh = dk_box_ch(c);
+    }
+    const dk_len *in = s->inset;
+    double dx = !is_auto(in[DK_LEFT]) ? len(in[DK_LEFT], cbw) : !is_auto(in[DK_RIGHT]) ? -len(in[DK_RIGHT], cbw) : 0;
+    double dy = !is_auto(in[DK_TOP]) ? len(in[DK_TOP], cbh) : !is_auto(in[DK_BOTTOM]) ? -len(in[DK_BOTTOM], cbh) : 0;
+    if (dx != 0 || dy != 0) translate(k, dx, dy);
+}
+
+/*
+ * Lay out absolutely positioned `k` against containing block `cb`; its
+ * static position is in k->x, k->y (margin box).
+ */
+static void layout_abs(L *l, dk_box *k, dk_rect cb) {
+    const dk_style *s = k->style;
+    const dk_len *in = s->inset;
+    double sx = k->x - cb.x, sy = k->y - cb.y; /* static position within the containing block */
+    int la = is_auto(in[DK_LEFT]), ra = is_auto(in[DK_RIGHT]);
+    int ta = is_auto(in[DK_TOP]), ba = is_auto(in[DK_BOTTOM]);
+    double il = la ? 0 : len(in[DK_LEFT], cb.w), ir = ra ? 0 : len(in[DK_RIGHT], cb.w);
+    double it = ta ? 0 : len(in[DK_TOP], cb.h), ib = ba ? 0 : len(in[DK_BOTTOM], cb.h);
+    if (la && ra) il = sx; /* both auto: the static position, right solves */
+    if (ta && ba) it = sy;
+    edges(k, cb.w);
+    double fw = hframe(k), fh = vframe(k);
+    double w, h = -1; /* content box */
+    int wauto = 0, hauto = 0;
+    if (k->kind == DK_BOX_IMAGE) {
+        image_size(k, cb.w, cb.h, &w, &h); /* replaced: its used size, whatever the insets */
+    } else if (definite(s->width, cb.w)) {
+        w = clamp_size(len(s->width, cb.w) - (s->box_sizing ? fw : 0), s->min_width, s->max_width,
+                       cb.w, fw, s->box_sizing);
+    } else {
+        wauto = 1;
+        double room = cb.w - il - (ra ? 0 : ir);
+        if (!la && !ra) w = room - k->margin[1] - k->margin[3] - fw; /* stretched between insets */
+        else w = fit_content(l, k, DK_MAX(room, 0)) - k->margin[1] - k->margin[3] - fw;
+        edges(k, cb.w); /* intrinsic() resolved percentages against 0 */
+        w = clamp_size(w, s->min_width, s->max_width, cb.w, fw, s->box_sizing);
+    }
+    /* horizontal: auto margins share what the three given values leave (§10.3.7) */
+    double ml = k->margin[3], mr = k->margin[1];
+    if (!la && !ra && !wauto) {
+        double rest = cb.w - il - ir - w - fw - ml - mr;
+        int mla = is_auto(s->margin[DK_LEFT]), mra = is_auto(s->margin[DK_RIGHT]);
+        if (mla && mra) {
+            if (rest >= 0) ml += rest / 2, mr += rest / 2;
+            else mr += rest;
+        } else if (mla) {
+            ml += rest;
+        } else if (mra) {
+            mr += rest;
+        }
+    }
+    k->margin[3] = ml, k->margin[1] = mr;
+    double x = !la || ra ? cb.x + il + ml : cb.x + cb.w - ir - mr - fw - w;
+    /* vertical: a height between two insets, else the style's, else the content's */
+    if (k->kind != DK_BOX_IMAGE) {
+        if (definite(s->height, cb.h)) {
+            h = -1; /* layout_box_h resolves it */
+        } else if (!ta && !ba) {
+            h = DK_MAX(cb.h - it - ib - k->margin[0] - k->margin[2] - fh, 0);
+        } else {
+            hauto = 1;
+        }
+        layout_box_h(l, k, 0, 0, cb.w, cb.h, DK_MAX(w, 0), hauto ? -1 : h);
+        k->margin[3] = ml, k->margin[1] = mr; /* layout_box_h recomputed the edges */
+        h = k->h - fh;
+    } else {
+        layout_image(l, k, 0, 0, cb.w, cb.h);
+    }
+    double mt = k->margin[0], mb = k->margin[2];
+    if (!ta && !ba && !hauto && k->kind != DK_BOX_IMAGE && definite(s->height, cb.h)) {
+        double rest = cb.h - it - ib - k->h - mt - mb;
+        int mta = is_auto(s->margin[DK_TOP]), mba = is_auto(s->margin[DK_BOTTOM]);
+        if (mta && mba) mt += rest / 2, mb += rest / 2;
+        else if (mta) mt += rest;
+        else if (mba) mb += rest;
+    }
+    k->margin[0] = mt, k->margin[2] = mb;
+    double y = !ta || ba ? cb.y + it + mt : cb.y + cb.h - ib - mb - k->h;
+    translate(k, x - k->x, y - k->y);
+}
+
+/* Position the boxes under `b` (see the note above); `icb` is the slide. */
+static void position_pass(L *l, dk_box *b, dk_rect icb) {
+    for (dk_box *k = b->first; k; k = k->next) {
+        if (k->kind != DK_BOX_PARA) {
+            if (oof(k)) layout_abs(l, k, containing_block(k, icb));
+            else relative_offset(k);
+        }
+        position_pass(l, k, icb);
+    }
 }
 
 dk_status dk_layout(dk_ctx *ctx, dk_arena *a, dk_text *text, const dk_viewport *vp, dk_box *root) {
@@ -1400,6 +1605,8 @@ dk_status dk_layout(dk_ctx *ctx, dk_arena *a, dk_text *text, const dk_viewport *
        that escapes through it are kept inside the viewport's html box */
     margin mt = top_margin(root, vp->width);
     layout_box(&l, root, 0, mval(mt), vp->width, vp->height, -1);
+    relative_offset(root);
+    position_pass(&l, root, (dk_rect){0, 0, vp->width, vp->height});
     return l.st;
 }
 

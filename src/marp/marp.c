@@ -265,8 +265,9 @@ static dk_node *embed_node(job *j, const char *t, size_t n, size_t off) {
     char *target = ok(j, dk_arena_strndup(j->a, t, tn));
     if (!target) return NULL;
     if (!is_image_name(target, tn)) {
-        dk_diag_warn(j->ctx, off, "embedding a note ('%s') is not supported; showing its name",
-                     target);
+        dk_diag_warn_code(j->ctx, off, "marp-embed-note",
+                          "embedding a note ('%s') is not supported; showing its name",
+                          target);
         return ok(j, dk_node_new_text(j->a, target, tn, off));
     }
     dk_node *img = ok(j, dk_node_new_element(j->a, "img", off));
@@ -275,6 +276,12 @@ static dk_node *embed_node(job *j, const char *t, size_t n, size_t off) {
     char *path = NULL;
     for (const char *t2 = target; t2 && !path; t2 = strchr(t2, '/'), t2 = t2 ? t2 + 1 : NULL)
         path = dk_marp_find_file(j->in->root, j->in->deck_dir, t2);
+    /* absolute: image/ resolves relative sources against the deck's folder, not ours */
+    char *abs = path ? realpath(path, NULL) : NULL;
+    if (abs) {
+        free(path);
+        path = abs;
+    }
     /* not found: image/ reports it with the placeholder */
     set_attr(j, img, "src", path ? path : target, off);
     free(path);
@@ -660,8 +667,8 @@ static void marp_section(job *j, dk_node *root, dk_node *body) {
         dk_node_insert(sec, pg, sec->first);
     } else if (pag && *pag && strcmp(pag, "false") != 0 && strcmp(pag, "hold") != 0 &&
                strcmp(pag, "skip") != 0) {
-        dk_diag_warn(j->ctx, d->v[DK_DIR_PAGINATE].off,
-                     "paginate: '%s' is not true, false, hold or skip; no page number", pag);
+        dk_diag_warn_code(j->ctx, d->v[DK_DIR_PAGINATE].off, "marp-directive",
+                          "paginate: '%s' is not true, false, hold or skip; no page number", pag);
     }
     dk_node_renumber(sec);
 

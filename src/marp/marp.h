@@ -66,6 +66,35 @@ int dk_marp_parse_alt(const char *alt, dk_marp_img *out, char *rest, size_t cap)
  */
 char *dk_marp_find_file(const char *root, const char *deck_dir, const char *name);
 
+/* Where a deck's own Marp themes are looked for (marp/theme.c). */
+typedef struct {
+    const char *deck_dir; /* the deck's folder */
+    const char *stop;     /* the project root: never searched above (NULL: no root known) */
+    const char *data_dir; /* deckle's data: themes/marp-*.css stand for Marp's built-in themes */
+    void (*input)(void *ud, const char *path); /* told of every sheet read (--watch), or NULL */
+    void *ud;
+} dk_theme_env;
+
+/*
+ * Find the CSS file of the Marp theme `name` in the user's project: a .css
+ * or .scss file whose `@theme` comment names it, in the deck's folder and
+ * its subfolders, then in the folders above (see theme.c). A file that is
+ * only named `name.css` is taken when no @theme matches at its level, and
+ * *by_file_name is set (Marp would not take it; the caller says so).
+ * Returns a malloc'd path, or NULL when nothing matches.
+ */
+char *dk_marp_find_theme(const dk_theme_env *env, const char *name, int *by_file_name);
+
+/*
+ * Append the theme sheet at `path` to `out` with its @imports inlined:
+ * Marp's built-in names ('default', 'gaia', 'uncover') become the bundled
+ * marp-*.css, other names a project theme or a file beside the sheet.
+ * Remote imports are kept (css/ ignores them); others that resolve to
+ * nothing, or to a cycle, are warnings (code marp-theme-import) naming the
+ * sheet's line and column. DK_EIO when `path` itself cannot be read.
+ */
+dk_status dk_marp_theme_read(dk_ctx *ctx, const dk_theme_env *env, const char *path, dk_buf *out);
+
 /* What the transform needs to know about the deck. */
 typedef struct {
     const char *src;       /* the deck bytes (ctx->src) */

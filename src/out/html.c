@@ -373,3 +373,68 @@ done:
     dk_buf_free(&title);
     return st;
 }
+
+/* Index after the comment, string or single character at ua[i]. */
+static size_t css_skip(const char *ua, size_t i) {
+    if (ua[i] == '/' && ua[i + 1] == '*') {
+        const char *e = strstr(ua + i + 2, "*/");
+        return e ? (size_t)(e - ua) + 2 : strlen(ua);
+    }
+    if (ua[i] == '"' || ua[i] == '\'') {
+        char q = ua[i++];
+        while (ua[i] && ua[i] != q) i += ua[i] == '\\' && ua[i + 1] ? 2 : 1;
+        return ua[i] ? i + 1 : i;
+    }
+    return i + 1;
+}
+
+/*
+ * The rules in ua[*at ...] up to the '}' closing the enclosing block (or
+ * the end): rule preludes wrapped in :where(), at-rule preludes kept and
+ * their blocks rewritten the same way.
+ */
+static void ua_rules(const char *ua, size_t *at, dk_buf *css) {
+    size_t i = *at;
+    while (ua[i]) {
+        while (ua[i] == ' ' || ua[i] == '\n' || ua[i] == '\t' || (ua[i] == '/' && ua[i + 1] == '*'))
+            i = ua[i] == '/' ? css_skip(ua, i) : i + 1;
+        if (!ua[i]) break;
+        if (ua[i] == '}') {
+            i++;
+            break;
+        }
+        size_t p0 = i;
+        while (ua[i] && ua[i] != '{' && ua[i] != ';') i = css_skip(ua, i);
+        size_t p1 = i;
+        while (p1 > p0 && (ua[p1 - 1] == ' ' || ua[p1 - 1] == '\n')) p1--;
+        if (ua[i] == ';') { /* a statement at-rule */
+            dk_buf_add(css, ua + p0, i + 1 - p0);
+            dk_buf_addc(css, '\n');
+            i++;
+            continue;
+        }
+        if (!ua[i]) break;
+        i++; /* past '{' */
+        if (ua[p0] == '@') {
+            dk_buf_add(css, ua + p0, p1 - p0);
+            dk_buf_adds(css, " {\n");
+            ua_rules(ua, &i, css);
+            dk_buf_adds(css, "}\n");
+            continue;
+        }
+        dk_buf_adds(css, ":where(");
+        dk_buf_add(css, ua + p0, p1 - p0);
+        dk_buf_adds(css, ") {");
+        size_t d0 = i;
+        while (ua[i] && ua[i] != '}') i = css_skip(ua, i);
+        dk_buf_add(css, ua + d0, i - d0);
+        dk_buf_adds(css, "}\n");
+        if (ua[i]) i++;
+    }
+    *at = i;
+}
+
+void dk_export_ua_css(const char *ua, dk_buf *css) {
+    size_t at = 0;
+    while (ua[at]) ua_rules(ua, &at, css);
+}

@@ -54,4 +54,13 @@ void dk_url_relative(const char *from_dir, const char *abs_path, dk_buf *out);
  */
 void dk_export_font_faces(const char *fonts_dir, const char *out_dir, dk_buf *css);
 
+/*
+ * Append the user-agent sheet `ua` to `css` as author CSS of zero
+ * specificity: every selector list goes inside :where(), so in a browser
+ * any theme rule outranks a UA default, as it does in deckle's cascade
+ * (where the UA sheet has its own, lower origin). Order and !important
+ * are kept; comments are dropped.
+ */
+void dk_export_ua_css(const char *ua, dk_buf *css);
+
 #endif

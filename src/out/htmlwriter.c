@@ -29,8 +29,8 @@ static dk_status hw_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_ou
     if (dir && !fonts.oom) dk_export_font_faces(fonts.p, dirname(dir), &css);
     free(dir);
     dk_buf_free(&fonts);
-    dk_buf_adds(&css, "/* user-agent defaults deckle assumes */\n");
-    dk_buf_adds(&css, dk_css_ua_sheet);
+    dk_buf_adds(&css, "/* user-agent defaults deckle assumes (zero specificity: themes win) */\n");
+    dk_export_ua_css(dk_css_ua_sheet, &css);
     dk_buf_adds(&css, "\n/* theme */\n");
     dk_buf_adds(&css, d->theme_css ? d->theme_css : "");
     dk_status st = css.oom ? DK_ENOMEM

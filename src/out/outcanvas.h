@@ -1,23 +1,13 @@
 /*
- * out/outcanvas — the writers' view of the cairo canvas.
+ * out/outcanvas — how the writers paint a slide: paint/ onto canvas/cairo.c,
+ * with what depends on the output rather than the slide:
  *
- * Every writer paints a slide through paint/ onto canvas/cairo.c. A few
- * things depend on the output rather than the slide, so the writers wrap
- * that canvas in this one, which forwards every call except:
- *
- *  - links: PDF only. An internal link "#N" (slide N) becomes a link to the
- *    named destination "slide-N"; the PDF writer records where each slide
- *    landed and pdffix.c turns the names into explicit destinations (cairo
- *    1.16 leaves its name tree empty), so a link may point forwards, and to
- *    whatever page the slide ended up on (--pages, handouts); links to
- *    slides that were not written are removed there. External links go to
- *    the cairo canvas. Other formats get no links.
- *  - images, with DK_OUT_VECTOR (PDF, SVG): drawn with EXTEND_NONE. The
- *    cairo canvas pads image edges (right for bitmaps), but cairo's PDF
- *    writer then re-renders a padded copy of a bitmap (losing a JPEG's
- *    original bytes) and rasterises a vector source (an SVG image) outright.
- *  - with `transparent`, the page fill paint/ makes first (the root
- *    background over the whole slide) is left out, so a PNG keeps its alpha.
+ *  - DK_OUT_LINKS (PDF, handouts): link annotations; internal "#N" links go
+ *    to the named destination "slide-N" (canvas/cairo.c, out/pdffix.c).
+ *  - DK_OUT_VECTOR (PDF, SVG): images drawn without edge padding, so a
+ *    JPEG keeps its bytes and an SVG image stays vector (canvas/cairo.c).
+ *  - DK_OUT_TRANSPARENT: no page background (paint/'s DK_PAINT_NO_PAGE_BG),
+ *    so a PNG or SVG keeps its alpha.
  */
 #ifndef DK_OUT_OUTCANVAS_H
 #define DK_OUT_OUTCANVAS_H

@@ -1,12 +1,22 @@
 /*
  * Painting: CSS 2.1 Appendix E order, simplified to what we lay out — for
  * each box its background and border, then its content (text, images),
- * then its children in tree order. The root's background paints the whole
- * canvas (CSS 2.1 §14.2: body's background propagates to the canvas).
+ * then its in-flow children in tree order. The root's background paints the
+ * whole canvas (CSS 2.1 §14.2: body's background propagates to the canvas).
+ *
+ * Positioned boxes are layers of their stacking context (the root, a
+ * positioned box with an integer z-index, a box with opacity): negative
+ * z-indexes paint right after the context's own background, z-index auto
+ * and 0 after all in-flow content in tree order, positive ones last, by
+ * increasing z-index. A layer painted out of tree order re-applies the
+ * overflow clips of the ancestors that contain it. Simplified: in-flow
+ * content is painted box by box (backgrounds, then content, per box), not
+ * in the separate block / inline phases of Appendix E; floats do not exist.
  */
 #include "paint.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static int visible(dk_rgba c) { return c.a > 0; }
 
@@ -209,6 +219,106 @@ static void paint_links(dk_canvas *c, const dk_box *para) {
     }
 }
 
+/* ---- stacking (CSS 2.1 Appendix E, simplified) ---- */
+
+static int positioned(const dk_box *b) {
+    return b->kind != DK_BOX_PARA && b->style->position != DK_POS_STATIC;
+}
+
+/*
+ * Does `b` paint its positioned descendants itself? The root, positioned
+ * boxes with an integer z-index, and boxes with opacity (an opacity group
+ * must hold all its content) form stacking contexts.
+ */
+static int stacking_context(const dk_box *b, int is_root) {
+    return is_root || (positioned(b) && !b->style->z_auto) || (b->node && b->style->opacity < 1);
+}
+
+typedef struct {
+    const dk_box **v;
+    int n, cap;
+} layers;
+
+/* The positioned descendants of a stacking context, in tree order (nested contexts keep theirs). */
+static void collect(const dk_box *b, layers *out) {
+    for (const dk_box *k = b->first; k; k = k->next) {
+        if (positioned(k)) {
+            if (out->n == out->cap) {
+                int cap = out->cap ? out->cap * 2 : 16;
+                const dk_box **v = realloc(out->v, sizeof *v * (size_t)cap);
+                if (!v) continue; /* out of memory: this layer is not painted */
+                out->v = v;
+                out->cap = cap;
+            }
+            out->v[out->n++] = k;
+        }
+        if (!stacking_context(k, 0)) collect(k, out);
+    }
+}
+
+static int zof(const dk_box *b) { return b->style->z_auto ? 0 : b->style->z_index; }
+
+/* Order layers by z-index, tree order among equals (a stable insertion sort). */
+static void sort_layers(layers *ls) {
+    for (int i = 1; i < ls->n; i++) {
+        const dk_box *x = ls->v[i];
+        int j = i;
+        for (; j > 0 && zof(ls->v[j - 1]) > zof(x); j--) ls->v[j] = ls->v[j - 1];
+        ls->v[j] = x;
+    }
+}
+
+/* The padding box clip of `b` (its corners the border radii less the border widths). */
+static void push_overflow_clip(dk_canvas *c, const dk_box *b) {
+    float rad[4];
+    radii(b, rad);
+    for (int k = 0; k < 4; k++)
+        rad[k] = (float)DK_MAX(rad[k] - DK_MAX(b->border[k], b->border[(k + 3) % 4]), 0);
+    clip_to(c, (dk_rect){b->x + b->border[3], b->y + b->border[0], b->w - b->border[1] - b->border[3],
+                         b->h - b->border[0] - b->border[2]}, rad);
+}
+
+/*
+ * The overflow clips a layer painted out of tree order still owes to the
+ * ancestors between it and its stacking context `ctx`: every clipping
+ * ancestor of an in-flow (relative) box; for an absolutely positioned one
+ * only its containing block and the boxes around that (CSS 2.1 §11.1.1).
+ * Returns the number of clips pushed.
+ */
+static int push_ancestor_clips(dk_canvas *c, const dk_box *layer, const dk_box *ctx) {
+    const dk_box *from = layer->parent;
+    if (layer->style->position == DK_POS_FIXED) return 0;
+    if (dk_style_out_of_flow(layer->style))
+        while (from && from != ctx && !positioned(from)) from = from->parent;
+    const dk_box *chain[64];
+    int n = 0;
+    for (const dk_box *a = from; a && a != ctx && n < 64; a = a->parent)
+        if (a->node && a->style->overflow_hidden && a->kind != DK_BOX_INLINE) chain[n++] = a;
+    for (int i = n - 1; i >= 0; i--) push_overflow_clip(c, chain[i]);
+    return n;
+}
+
+static void paint_box(dk_canvas *c, const dk_box *b, int is_root);
+
+/* In-flow children in tree order; positioned ones are their stacking context's layers. */
+static void paint_children(dk_canvas *c, const dk_box *b) {
+    for (const dk_box *k = b->first; k; k = k->next) {
+        if (positioned(k)) continue;
+        if (k->kind == DK_BOX_INLINE) {
+            /* an inline's text is in the paragraph; only its atomic descendants paint here */
+            paint_children(c, k);
+            continue;
+        }
+        paint_box(c, k, 0);
+    }
+}
+
+static void paint_layer(dk_canvas *c, const dk_box *k, const dk_box *ctx) {
+    int clips = push_ancestor_clips(c, k, ctx);
+    paint_box(c, k, 0);
+    while (clips--) c->ops->pop(c);
+}
+
 static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
     const dk_style *s = b->style;
     int pushed = 0;
@@ -218,15 +328,18 @@ static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
     }
     if (b->node && b->kind != DK_BOX_INLINE) paint_frame(c, b, is_root);
     if (b->node && s->overflow_hidden && b->kind != DK_BOX_INLINE) {
-        /* the padding box, its corners the border radii less the border widths */
-        float rad[4];
-        radii(b, rad);
-        for (int k = 0; k < 4; k++)
-            rad[k] = (float)DK_MAX(rad[k] - DK_MAX(b->border[k], b->border[(k + 3) % 4]), 0);
-        clip_to(c, (dk_rect){b->x + b->border[3], b->y + b->border[0], b->w - b->border[1] - b->border[3],
-                             b->h - b->border[0] - b->border[2]}, rad);
+        push_overflow_clip(c, b);
         pushed++;
     }
+    /* a stacking context paints its negative z-index layers over its own background */
+    layers ls = {0};
+    int ctx = stacking_context(b, is_root);
+    if (ctx) {
+        collect(b, &ls);
+        sort_layers(&ls);
+    }
+    int li = 0;
+    for (; li < ls.n && zof(ls.v[li]) < 0; li++) paint_layer(c, ls.v[li], b);
     if (b->marker_text && !s->visibility_hidden)
         c->ops->text(c, b->marker_text, b->marker_box.x, b->marker_box.y);
     if (b->kind == DK_BOX_IMAGE) {
@@ -239,22 +352,23 @@ static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
         c->ops->text(c, b->text, b->x, b->y);
         paint_links(c, b);
     }
-    for (const dk_box *k = b->first; k; k = k->next) {
-        if (k->kind == DK_BOX_INLINE) {
-            /* an inline's text is in the paragraph; only its atomic descendants paint here */
-            for (const dk_box *g = k->first; g; g = g->next) paint_box(c, g, 0);
-            continue;
-        }
-        paint_box(c, k, 0);
-    }
+    paint_children(c, b);
     if (b->kind == DK_BOX_TABLE && b->collapsed) paint_collapsed(c, b);
+    /* then z-index auto and 0 in tree order, then positive ones */
+    for (; li < ls.n; li++) paint_layer(c, ls.v[li], b);
+    free(ls.v);
     while (pushed--) c->ops->pop(c);
 }
 
-void dk_paint(dk_canvas *c, const dk_box *root, double width, double height) {
+void dk_paint_page(dk_canvas *c, const dk_box *root, double width, double height, unsigned flags) {
     static const float no_radius[4] = {0, 0, 0, 0};
     dk_rgba bg = root->style->background_color;
     if (!visible(bg)) bg = (dk_rgba){255, 255, 255, 255};
-    c->ops->fill_rect(c, (dk_rect){0, 0, width, height}, no_radius, bg);
+    if (!(flags & DK_PAINT_NO_PAGE_BG))
+        c->ops->fill_rect(c, (dk_rect){0, 0, width, height}, no_radius, bg);
     paint_box(c, root, 1);
+}
+
+void dk_paint(dk_canvas *c, const dk_box *root, double width, double height) {
+    dk_paint_page(c, root, width, height, 0);
 }

@@ -12,7 +12,18 @@
 #include "../box/box.h"
 #include "../canvas/canvas.h"
 
-/* Paint the slide whose body box is `root`, with `bg` as the page background. */
+enum {
+    DK_PAINT_NO_PAGE_BG = 1, /* leave the page (width x height) unpainted where no box paints:
+                                the root background is not spread over it (--transparent) */
+};
+
+/*
+ * Paint the slide whose body box is `root` on a width x height page: first
+ * the page background (the root's background colour, else white), then the
+ * boxes. `flags` are DK_PAINT_*.
+ */
+void dk_paint_page(dk_canvas *c, const dk_box *root, double width, double height, unsigned flags);
+/* dk_paint_page with no flags. */
 void dk_paint(dk_canvas *c, const dk_box *root, double width, double height);
 
 #endif

@@ -29,7 +29,7 @@ struct deckle_options {
     char error[256];
 };
 
-enum { S_OUTPUT, S_THEME, S_PAGES, S_DATA };
+enum { S_OUTPUT, S_THEME, S_PAGES, S_DATA, S_ASSETS };
 
 deckle_options *deckle_options_new(void) {
     deckle_options *o = calloc(1, sizeof *o);
@@ -92,6 +92,19 @@ deckle_status deckle_options_set(deckle_options *opts, const char *name, const c
         return keep(opts, S_PAGES, v, &o->pages);
     } else if (!strcmp(name, "data-dir")) {
         return keep(opts, S_DATA, v, &o->data_dir);
+    } else if (!strcmp(name, "assets")) {
+        /* each call adds a folder; "" clears the list */
+        if (!*v) return keep(opts, S_ASSETS, NULL, &o->assets);
+        if (strchr(v, '\n')) return bad(opts, "--assets: a folder name with a line break: '%s'", v);
+        const char *old = opts->strings[S_ASSETS];
+        size_t on = old ? strlen(old) : 0, vn = strlen(v);
+        char *c = malloc(on + vn + 2);
+        if (!c) return DECKLE_ENOMEM;
+        if (old) memcpy(c, old, on), c[on++] = '\n';
+        memcpy(c + on, v, vn + 1);
+        free(opts->strings[S_ASSETS]);
+        opts->strings[S_ASSETS] = c;
+        o->assets = c;
     } else if (!strcmp(name, "scale")) {
         char *end;
         double s = strtod(v, &end);
@@ -133,6 +146,7 @@ deckle_status deckle_options_set(deckle_options *opts, const char *name, const c
                     : !strcmp(name, "transparent")   ? &o->transparent
                     : !strcmp(name, "fix-text")      ? &o->fix_text
                     : !strcmp(name, "allow-outside") ? &o->allow_outside
+                    : !strcmp(name, "allow-any-path") ? &o->allow_outside
                     : !strcmp(name, "quiet")         ? &o->quiet
                     : !strcmp(name, "verbose")       ? &o->verbose
                                                      : NULL;

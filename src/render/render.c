@@ -121,11 +121,17 @@ typedef struct {
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
-static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
-
 static int is_dir(const char *p) {
     struct stat st;
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Do two paths name one existing file (links and symlinks included)? */
+static int same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) return 0;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 /* Create a folder and its parents (like mkdir -p). */
@@ -231,40 +237,121 @@ static void note_input(deck_job *j, const char *path) {
     if (h && h->input && path) h->input(h->ud, path);
 }
 
+/* Does the file exist? */
+static int is_file(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Is a theme name a path (`themes/x.css`, `x.css`) rather than a name? */
+static int is_theme_path(const char *name) {
+    size_t n = strlen(name);
+    return strchr(name, '/') || (n > 4 && strcmp(name + n - 4, ".css") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".scss") == 0);
+}
+
+static void note_input_cb(void *ud, const char *path) { note_input(ud, path); }
+
+/*
+ * Find the sheet of theme `name` (malloc'd path, or NULL when there is
+ * none). A path is taken relative to the deck when the deck names it, as
+ * given when the command line does. A name is a bundled theme, else a
+ * project theme found by its @theme comment (marp/theme.c).
+ */
+static char *theme_path(deck_job *j, const dk_theme_env *env, const char *name, int from_deck) {
+    char *p = NULL;
+    if (is_theme_path(name)) {
+        if (from_deck && name[0] != '/') {
+            if (asprintf(&p, "%s/%s", j->deck_dir, name) < 0) return NULL;
+        } else {
+            p = strdup(name);
+        }
+        return p;
+    }
+    if (asprintf(&p, "%s/themes/%s.css", j->data, name) < 0) return NULL;
+    if (is_file(p)) return p;
+    free(p);
+    int by_file_name = 0;
+    p = dk_marp_find_theme(env, name, &by_file_name);
+    if (p && by_file_name)
+        dk_diag_warn_code(&j->ctx, from_deck ? j->deck.theme_off : DK_NOPOS, "marp-theme-name",
+                          "theme '%s': no sheet declares '@theme %s'; using %s by its file name "
+                          "(Marp would not)",
+                          name, name, p);
+    return p;
+}
+
+/*
+ * The theme sheet: the one --theme names, else the deck's `theme`, else
+ * the default (marp-default for a Marp deck, also when --theme says
+ * `default`, `gaia` or `uncover`). A theme that cannot be found is a
+ * warning at the place the deck names it, and the default is used; a
+ * project theme's folder becomes part of the project, so its url()s may
+ * point beside it. Fails when the default itself cannot be read.
+ */
 static dk_status load_theme(deck_job *j) {
-    const char *data = j->data;
-    const char *name = j->o->theme;
+    const char *cli = j->o->theme;
+    int from_deck = !cli && j->deck.theme.p && j->deck.theme.n;
+    const char *fallback = j->deck.marp ? "marp-default" : "default";
     char *want = NULL;
-    if (!name && j->deck.theme.p) want = strndup(j->deck.theme.p, j->deck.theme.n);
-    else want = xstrdup(name ? name : "default");
-    if (!want) return DK_ENOMEM;
-    char *path = NULL;
-    if (strchr(want, '/') || (strlen(want) > 4 && strcmp(want + strlen(want) - 4, ".css") == 0)) {
-        path = xstrdup(want);
+    if (from_deck) want = strndup(j->deck.theme.p, j->deck.theme.n);
+    else if (cli && j->deck.marp &&
+             (!strcmp(cli, "default") || !strcmp(cli, "gaia") || !strcmp(cli, "uncover"))) {
+        if (asprintf(&want, "marp-%s", cli) < 0) want = NULL;
     } else {
-        size_t n = strlen(data) + strlen(want) + 16;
-        path = malloc(n);
-        if (path) snprintf(path, n, "%s/themes/%s.css", data, want);
+        want = strdup(cli ? cli : fallback);
     }
-    char *css = NULL;
-    size_t n = 0;
-    dk_status st = path ? dk_file_read(path, &css, &n) : DK_ENOMEM;
-    if (st == DK_EIO && strcmp(want, "default") != 0) {
-        dk_diag_warn(&j->ctx, DK_NOPOS, "theme '%s' not found (%s); using the default theme",
-                     want, path);
-        free(path);
-        size_t m = strlen(data) + 32;
-        path = malloc(m);
-        if (path) snprintf(path, m, "%s/themes/default.css", data);
-        st = path ? dk_file_read(path, &css, &n) : DK_ENOMEM;
+    if (!want) return DK_ENOMEM;
+    dk_theme_env env = {j->deck_dir, dk_images_root(j->images), j->data, note_input_cb, j};
+    char *path = theme_path(j, &env, want, from_deck);
+    dk_status st = DK_OK;
+    if (path) {
+        st = dk_marp_theme_read(&j->ctx, &env, path, &j->theme_css);
+        if (st == DK_EIO) {
+            free(path);
+            path = NULL;
+        }
     }
-    if (st == DK_EIO) dk_diag_error(&j->ctx, DK_NOPOS, "cannot read theme %s: %s", path, strerror(errno));
-    if (st == DK_OK) {
-        note_input(j, path);
-        dk_buf_add(&j->theme_css, css, n);
-        st = load_sheet(j, css, n, &j->sheets[1]);
+    if (!path && st != DK_ENOMEM) {
+        dk_diag_warn_code(&j->ctx, from_deck ? j->deck.theme_off : DK_NOPOS, "theme-missing",
+                          "theme '%s' not found (%s); using the %s theme", want,
+                          is_theme_path(want) ? "no such file"
+                                              : "not bundled, and no CSS file near the deck "
+                                                "declares it with @theme",
+                          fallback);
+        if (asprintf(&path, "%s/themes/%s.css", j->data, fallback) < 0) path = NULL;
+        st = path ? dk_marp_theme_read(&j->ctx, &env, path, &j->theme_css) : DK_ENOMEM;
+        if (st == DK_EIO)
+            dk_diag_error_code(&j->ctx, DK_NOPOS, "theme-unreadable", "cannot read theme %s: %s",
+                               path, strerror(errno));
+    } else if (st == DK_OK && strncmp(path, j->data, strlen(j->data)) != 0) {
+        /* a project theme: its own folder is part of the project */
+        char *dir = strdup(path);
+        if (!dir) st = DK_ENOMEM;
+        else st = dk_images_allow(j->images, dirname(dir));
+        free(dir);
+        /* Marpit's structure (slide size, hidden notes) under a theme that does not import it */
+        if (st == DK_OK && j->deck.marp) {
+            dk_buf base = {0};
+            char *bp = NULL;
+            if (asprintf(&bp, "%s/themes/marp-base.css", j->data) < 0) bp = NULL;
+            st = bp ? dk_marp_theme_read(&j->ctx, &env, bp, &base) : DK_ENOMEM;
+            if (st == DK_OK) {
+                dk_buf_add(&base, j->theme_css.p, j->theme_css.n);
+                dk_buf_free(&j->theme_css);
+                j->theme_css = base;
+            } else {
+                dk_buf_free(&base);
+            }
+            if (st == DK_EIO)
+                dk_diag_error_code(&j->ctx, DK_NOPOS, "theme-unreadable",
+                                   "cannot read theme %s: %s", bp, strerror(errno));
+            free(bp);
+        }
     }
-    free(css);
+    if (st == DK_OK && j->theme_css.oom) st = DK_ENOMEM;
+    if (st == DK_OK)
+        st = load_sheet(j, j->theme_css.p ? j->theme_css.p : "", j->theme_css.n, &j->sheets[1]);
     free(path);
     free(want);
     return st;
@@ -273,13 +360,29 @@ static dk_status load_theme(deck_job *j) {
 static dk_status setup(deck_job *j) {
     dk_status st;
     if ((st = dk_deck_parse(&j->ctx, j->src, j->n, &j->deck))) return st;
+    if (j->deck.nslides > DK_LIMIT_SLIDES) {
+        dk_diag_warn_code(&j->ctx, DK_NOPOS, "too-many-slides",
+                          "the deck has %d slides; only the first %d are rendered",
+                          j->deck.nslides, DK_LIMIT_SLIDES);
+        j->deck.nslides = DK_LIMIT_SLIDES; /* dk_deck_free does not need the count */
+    }
     j->w = j->o->width > 0 ? j->o->width : j->deck.width > 0 ? j->deck.width : 1280;
     j->h = j->o->height > 0 ? j->o->height : j->deck.height > 0 ? j->deck.height : 720;
+    /* images first: the theme search stops at their project root */
+    if ((st = dk_images_new(j->deck_dir, j->o->allow_outside, &j->images))) return st;
+    /* --assets folders, one a line */
+    for (const char *p = j->o->assets; p && *p && st == DK_OK;) {
+        size_t k = strcspn(p, "\n");
+        char *dir = strndup(p, k);
+        st = dir ? dk_images_allow(j->images, dir) : DK_ENOMEM;
+        free(dir);
+        p += k + (p[k] == '\n');
+    }
+    if (st) return st;
     if ((st = load_sheet(j, dk_css_ua_sheet, strlen(dk_css_ua_sheet), &j->sheets[0]))) return st;
     if ((st = load_theme(j))) return st;
     if ((st = dk_fonts_new(&j->ctx, j->data, &j->fc))) return st;
     if ((st = dk_text_pango_new(&j->ctx, j->fc, &j->text))) return st;
-    if ((st = dk_images_new(j->deck_dir, j->o->allow_outside, &j->images))) return st;
     return DK_OK;
 }
 
@@ -287,7 +390,10 @@ static dk_status setup(deck_job *j) {
 
 static double bottom_of(const dk_box *b) {
     double y = b->y + b->h;
-    for (const dk_box *k = b->first; k; k = k->next) y = DK_MAX(y, bottom_of(k));
+    for (const dk_box *k = b->first; k; k = k->next) {
+        double ky = bottom_of(k); /* not inside DK_MAX: that would call it twice, 2^depth */
+        y = DK_MAX(y, ky);
+    }
     return y;
 }
 
@@ -307,6 +413,20 @@ enum { FIT_STEPS = 8 };        /* 100%, 95%, ... down to the floor */
  * again with smaller text in steps of 5% (as Marp's auto-scaling does) down
  * to 60%; what still does not fit is drawn as far as it fits and reported.
  */
+static void mute_diag(void *ud, const dk_diag_rec *d) {
+    (void)ud;
+    (void)d;
+}
+
+/* Say diagnostics again as `said` did, uncounting those made while muted. */
+static void unmute(dk_ctx *ctx, const dk_ctx *said) {
+    ctx->on_diag = said->on_diag;
+    ctx->diag_ud = said->diag_ud;
+    ctx->log = said->log;
+    ctx->nwarn = said->nwarn;
+    ctx->nerr = said->nerr;
+}
+
 static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     dk_status st;
     dk_html html;
@@ -320,21 +440,33 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     const dk_sheet *sheets[2] = {j->sheets[0], j->sheets[1]};
     dk_viewport vp = {j->w, j->h};
     double scale = 1;
+    /* a fit pass repeats the first pass's warnings: those are said once (muted below) */
+    dk_ctx said = j->ctx;
+    int muted = 0;
     for (int step = 0;; step++) {
+        if (step == 1) {
+            said = j->ctx;
+            muted = 1;
+            j->ctx.on_diag = mute_diag;
+            j->ctx.log = NULL;
+        }
         dk_media media = {j->w, j->h, scale};
-        if ((st = dk_css_cascade(&j->ctx, out->a, sheets, 2, &media, out->dom))) return st;
-        if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) return st;
-        if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) return st;
+        if ((st = dk_css_cascade(&j->ctx, out->a, sheets, 2, &media, out->dom))) break;
+        if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) break;
+        if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) break;
         if (!overflows(out->body, j->h)) break;
         if (scale <= FIT_FLOOR + 1e-9 || step == FIT_STEPS) {
-            dk_diag_warn(&j->ctx, s->start,
-                         "slide %d: content does not fit even with text at %.0f%% "
-                         "(%.0f px too tall); what does not fit is cut off",
-                         s->index, scale * 100, DK_MAX(bottom_of(out->body) - j->h, 0));
+            if (muted) unmute(&j->ctx, &said), muted = 0;
+            dk_diag_warn_code(&j->ctx, s->start, "overflow",
+                              "slide %d: content does not fit even with text at %.0f%% "
+                              "(%.0f px too tall); what does not fit is cut off",
+                              s->index, scale * 100, DK_MAX(bottom_of(out->body) - j->h, 0));
             break;
         }
         scale = DK_MAX(FIT_FLOOR, scale - 0.05);
     }
+    if (muted) unmute(&j->ctx, &said);
+    if (st) return st;
     out->text_scale = scale;
     if (scale < 1 && j->ctx.verbose)
         dk_diag(&j->ctx, DK_DIAG_NOTE, s->start, "slide %d: text shrunk to %.0f%% to fit",
@@ -409,7 +541,7 @@ static dk_status make_out_dir(deck_job *j, const char *out) {
     if (!copy) return DK_ENOMEM;
     const char *dir = folder ? copy : dirname(copy);
     dk_status st = DK_OK;
-    if (mkdirs(dir) != 0) {
+    if (mkdirs(dir) != 0 || (!is_dir(dir) && (errno = ENOTDIR))) {
         dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable", "cannot create folder %s: %s",
                            dir, strerror(errno));
         st = DK_EIO;
@@ -576,6 +708,20 @@ static dk_status render_deck(deck_job *j) {
         st = DK_EUSAGE;
     }
     if (st == DK_OK) st = plan_outputs(j, &plan);
+    struct stat ost;
+    if (st == DK_OK && !plan.stage && !plan.tmpfile && !per_slide(o->format) &&
+        stat(plan.output, &ost) == 0 && !S_ISREG(ost.st_mode)) {
+        /* rename would replace a device or FIFO (as root, /dev/null itself) with a file */
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable",
+                           "cannot write %s: not a regular file", plan.output);
+        st = DK_EIO;
+    }
+    if (st == DK_OK && !plan.stage && !plan.tmpfile && !per_slide(o->format) &&
+        same_file(plan.output, j->path)) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "output-is-input",
+                           "the output %s is the deck itself; not overwriting it", plan.output);
+        st = DK_EUSAGE;
+    }
     if (st == DK_OK) st = make_writer(o->format, &w);
     if (st) goto done;
     sel = malloc((size_t)j->deck.nslides + 1);
@@ -671,6 +817,7 @@ static dk_status render_source(const char *path, char *src, size_t n, dk_status 
     }
     if (st) goto done;
     if (strcmp(path, "-") != 0) note_input(&j, path);
+    if ((st = dk_input_prepare(&j.ctx, &j.src, &j.n))) goto done;
     /* the deck's folder and name */
     char *tmp = strdup(strcmp(path, "-") == 0 ? "./stdin.md" : path);
     char *tmp2 = strdup(strcmp(path, "-") == 0 ? "./stdin.md" : path);
@@ -728,7 +875,7 @@ done:
 dk_status dk_render_file(const char *path, const dk_options *o, int *nwarn) {
     char *src = NULL;
     size_t n = 0;
-    dk_status st = dk_file_read(path, &src, &n);
+    dk_status st = dk_file_read_max(path, DK_LIMIT_DECK_BYTES, &src, &n);
     return render_source(path, src, n, st, o, nwarn);
 }
 

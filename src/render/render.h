@@ -32,7 +32,8 @@ typedef struct {
     double scale;            /* PNG pixels per CSS px (1 gives 1280x720) */
     double width, height;    /* slide size in CSS px; 0: from the deck, else 1280x720 */
     int fix_text;            /* repair mojibake */
-    int allow_outside;       /* images outside the project folder */
+    int allow_outside;       /* --allow-any-path: images from anywhere (no folder rule) */
+    const char *assets;      /* --assets: more folders images may come from, one a line */
     int quiet, verbose;
     long source_date_epoch;  /* -1: not set */
     const char *pages;       /* slide selection "2-4,6", NULL: all */
@@ -62,6 +63,16 @@ int dk_size_parse(const char *s, double *css_w, double *css_h, double *scale);
  * end) into sel[0..n) (1 = selected). Returns 0 on a malformed selection.
  */
 int dk_pages_parse(const char *s, int n, unsigned char *sel);
+
+/*
+ * Check and normalise a deck's bytes (render/input.c) before any stage
+ * reads them: refuse a deck over DK_LIMIT_DECK_BYTES or a binary file
+ * (error, DK_EINPUT); decode UTF-16 and Latin-1, replace invalid UTF-8 and
+ * NUL bytes with U+FFFD, turn lone CRs into LFs (each with a warning).
+ * `*src` (malloc'd, NUL-terminated) may be replaced by a new buffer; on
+ * return ctx->src and ctx->src_len point at the text to render.
+ */
+dk_status dk_input_prepare(dk_ctx *ctx, char **src, size_t *n);
 
 /*
  * Render the deck at `path` ("-" for standard input) as `o` says. Warnings

@@ -7,6 +7,7 @@
  * under its parent the way dom/ does, including nth and nth_of_type.
  */
 #include "../../src/css/css-internal.h"
+#include "box/box.h"
 #include "test.h"
 
 #include <stdarg.h>
@@ -432,6 +433,134 @@ static void test_style_elements_and_diagnostics(void) {
     CTX.log = &LOG;
 }
 
+/* Speaker notes are never drawn, whatever the theme or style="" say. */
+static void test_notes_hidden(void) {
+    dk_node *html, *body = doc(&html);
+    dk_node *notes = el(body, "aside", "class", "notes", "style", "display: block", NULL);
+    dk_node *other = el(body, "aside", NULL);
+    CHECK(run(html, "aside { display: flex }", 1280, 720) == DK_OK);
+    CHECK(notes->style->display == DK_DISPLAY_NONE);
+    CHECK(other->style->display == DK_DISPLAY_FLEX);
+}
+
+/* position, insets (inset shorthand, em), z-index; absolute boxes are blockified. */
+static void test_position(void) {
+    dk_node *html, *body = doc(&html);
+    dk_node *rel = el(body, "div", "style", "position: relative; top: 1em; left: 10%; z-index: 3", NULL);
+    dk_node *abs = el(rel, "span", "style", "position: absolute; inset: 5px auto 0", NULL);
+    dk_node *fix = el(body, "b", "style", "position: fixed; z-index: -2; right: 0", NULL);
+    dk_node *bad = el(body, "i", "style", "position: absolute; z-index: 1.5", NULL);
+    CHECK(run(html, NULL, 1280, 720) == DK_OK);
+    CHECK(rel->style->position == DK_POS_RELATIVE && !rel->style->z_auto && rel->style->z_index == 3);
+    CHECK(rel->style->inset[DK_TOP].unit == DK_LEN_PX && rel->style->inset[DK_TOP].v == 16);
+    CHECK(rel->style->inset[DK_LEFT].unit == DK_LEN_PCT && rel->style->inset[DK_LEFT].v == 10);
+    CHECK(rel->style->inset[DK_RIGHT].unit == DK_LEN_AUTO);
+    CHECK(abs->style->display == DK_DISPLAY_BLOCK); /* blockified */
+    CHECK(abs->style->inset[DK_TOP].v == 5 && abs->style->inset[DK_BOTTOM].v == 0);
+    CHECK(abs->style->inset[DK_RIGHT].unit == DK_LEN_AUTO && abs->style->inset[DK_LEFT].unit == DK_LEN_AUTO);
+    CHECK(fix->style->position == DK_POS_FIXED && fix->style->z_index == -2);
+    CHECK(bad->style->z_auto); /* z-index takes integers only */
+    CHECK(body->style->position == DK_POS_STATIC && body->style->z_auto);
+    dk_buf b = {0};
+    dk_style_dump(rel->style, &b);
+    CHECK(b.p && strstr(b.p, "position: relative\ntop: 16px\n"));
+    CHECK(b.p && strstr(b.p, "z-index: 3\n"));
+    dk_buf_free(&b);
+}
+
+static void record(void *ud, const dk_diag_rec *d) {
+    dk_buf *b = ud;
+    dk_buf_printf(b, "%s %s %s:%d:%d: %s\n", d->level == DK_DIAG_NOTE ? "note" : "warn", d->code,
+                  d->file, d->line, d->col, d->message);
+}
+
+/*
+ * --verbose lists each unsupported property and value once per deck, as a
+ * note; misspelt properties stay warnings, each with its report code.
+ */
+static void test_unsupported_once(void) {
+    dk_ctx ctx;
+    dk_buf got = {0};
+    dk_ctx_init(&ctx, "deck.md", NULL, 0);
+    ctx.verbose = 1;
+    ctx.on_diag = record;
+    ctx.diag_ud = &got;
+    const char *css = "p { box-shadow: 0 0 1px red; width: calc(1px + 2px); colr: red }\n"
+                      "h1 { box-shadow: none; height: calc(3px); margin: 1px 2px 3px 4px 5px }\n"
+                      "a:hover { color: red } a:hover { color: blue } p ! a { }\n"
+                      "@font-feature-values x { } @bogus;\n"
+                      "@media (min-resolution: 2dppx) { p { color: red } }\n"
+                      "p[ { }\n";
+    dk_sheet *sh = NULL;
+    CHECK(dk_css_parse_sheet_named(&ctx, "theme.css", css, strlen(css), DK_NOPOS, &sh) == DK_OK);
+    dk_sheet_free(sh);
+    sh = NULL; /* a second sheet of the same deck says nothing new about box-shadow */
+    CHECK(dk_css_parse_sheet_named(&ctx, "more.css", "q { box-shadow: none }", 22, DK_NOPOS, &sh) == DK_OK);
+    dk_sheet_free(sh);
+    const char *g = got.p ? got.p : "";
+    if (getenv("DK_TEST_VERBOSE")) fputs(g, stderr);
+    const char *first = strstr(g, "note note theme.css:1:5: property 'box-shadow' is not supported");
+    CHECK(first != NULL);
+    CHECK(first && !strstr(strchr(first, '\n'), "'box-shadow'"));
+    const char *calc = strstr(g, "calc() is not supported");
+    CHECK(calc && !strstr(strchr(calc, '\n'), "calc()"));
+    CHECK(strstr(g, "warn css-unknown-property theme.css:1:54: unknown property 'colr'"));
+    CHECK(strstr(g, "warn css-invalid-value theme.css:2:"));
+    const char *hover = strstr(g, "selector 'a:hover' can never match");
+    CHECK(hover && !strstr(strchr(hover, '\n'), "a:hover"));
+    CHECK(strstr(g, "warn css-invalid-selector "));
+    CHECK(strstr(g, "warn css-unsupported-at-rule theme.css:4:28: unsupported at-rule '@bogus'"));
+    CHECK(strstr(g, "warn css-media "));
+    CHECK(strstr(g, "warn css-syntax theme.css:6:"));
+    CHECK(ctx.nwarn == 7);
+    dk_buf_free(&got);
+    /* without --verbose: no notes at all */
+    dk_ctx_init(&ctx, "deck.md", NULL, 0);
+    ctx.on_diag = record;
+    ctx.diag_ud = &got;
+    CHECK(dk_css_parse_sheet_named(&ctx, "theme.css", css, strlen(css), DK_NOPOS, &sh) == DK_OK);
+    dk_sheet_free(sh);
+    CHECK(got.p && !strstr(got.p, "note "));
+    dk_buf_free(&got);
+}
+
+/*
+ * box/ hands text/ what it needs for diagnostics and shaping: each run's
+ * deck offset and nearest lang="", the paragraph's dir="" and position;
+ * an absolutely positioned element leaves the paragraph around it whole.
+ */
+static void test_box_runs(void) {
+    dk_node *html, *body = doc(&html);
+    dk_node *p = el(body, "p", "lang", "de", "dir", "rtl", NULL);
+    txt(p, "eins ")->src = 100;
+    dk_node *sp = el(p, "span", "lang", "fr", NULL);
+    txt(sp, "deux")->src = 110;
+    dk_node *ab = el(p, "span", "style", "position: absolute", NULL);
+    txt(ab, "x")->src = 120;
+    txt(p, " drei")->src = 130;
+    dk_node *q = el(body, "p", "dir", "bogus", NULL);
+    txt(q, "q")->src = DK_NOPOS;
+    CHECK(run(html, NULL, 1280, 720) == DK_OK);
+    dk_box *root = NULL;
+    CHECK(dk_box_build(&CTX, A, NULL, html, &root) == DK_OK);
+    dk_box *pb = root ? root->first : NULL, *para = pb ? pb->first : NULL;
+    CHECK(para && para->kind == DK_BOX_PARA);
+    if (!para) return;
+    CHECK_STR(para->para.text, "eins deux drei");
+    CHECK(para->para.nruns == 3);
+    CHECK(para->para.dir == DK_DIR_RTL);
+    CHECK(para->para.src == 100);
+    CHECK_STR(para->para.lang, "de");
+    CHECK(para->para.runs[0].src == 100 && para->para.runs[1].src == 110 && para->para.runs[2].src == 130);
+    CHECK_STR(para->para.runs[0].lang, "de");
+    CHECK_STR(para->para.runs[1].lang, "fr");
+    /* the absolute span: a box of its own after the paragraph, with its own paragraph */
+    dk_box *abs = para->next;
+    CHECK(abs && abs->node == ab && abs->first && abs->first->kind == DK_BOX_PARA);
+    dk_box *qp = pb->next ? pb->next->first : NULL;
+    CHECK(qp && qp->para.dir == DK_DIR_UNSET && qp->para.src == DK_NOPOS);
+}
+
 static void test_initial_and_dump(void) {
     const dk_style *s = dk_style_initial();
     CHECK(s->display == DK_DISPLAY_INLINE && s->font_size == 16 && s->font_weight == 400);
@@ -530,6 +659,10 @@ int main(void) {
     test_borders_and_misc();
     test_media();
     test_style_elements_and_diagnostics();
+    test_notes_hidden();
+    test_position();
+    test_unsupported_once();
+    test_box_runs();
     test_initial_and_dump();
     test_speed();
     test_deep();

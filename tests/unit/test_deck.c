@@ -165,6 +165,22 @@ static void test_front_matter(void) {
     d = parse(&ctx, &log, late, strlen(late));
     CHECK(d.nmeta == 0 && d.nslides == 2); /* the blank first "slide" is dropped */
     dk_deck_free(&d);
+    /* Slidev: a separator opening `key: value` lines and `---` is that slide's front matter */
+    const char *slidev =
+        "# A\n\n---\nlayout: center\nclass: 'big wide'\n---\n\n# B\n\n---\n\n# C\n";
+    d = parse(&ctx, &log, slidev, strlen(slidev));
+    CHECK(d.nslides == 3);
+    CHECK_STR(slide_text(&d, slidev, 1), "\n# B\n\n");
+    CHECK(d.dirs && d.dirs[1].v[DK_DIR_CLASS].v.p &&
+          dk_str_eq(d.dirs[1].v[DK_DIR_CLASS].v, "big wide"));
+    CHECK(d.dirs && !d.dirs[2].v[DK_DIR_CLASS].v.p); /* scoped to its slide */
+    dk_deck_free(&d);
+    /* ... but not in a Marp deck, where it is a slide of text */
+    const char *marp = "---\nmarp: true\ntheme: gem5\n---\n# A\n---\nlayout: x\n---\n# B\n";
+    d = parse(&ctx, &log, marp, strlen(marp));
+    CHECK(d.nslides == 3);
+    CHECK(d.theme_off == 22 && strncmp(marp + d.theme_off, "gem5", 4) == 0);
+    dk_deck_free(&d);
     const char *unclosed = "---\ntitle: x\n";
     d = parse(&ctx, &log, unclosed, strlen(unclosed));
     CHECK(d.nmeta == 0 && d.nslides == 1);

@@ -82,5 +82,8 @@ int main(void) {
        Both matched Chromium box for box (tools/oracle.sh: 53/53 and 22/22 within 2 px). */
     golden(DK_TEST_DATA "/golden/blocks.md", "blocks");
     golden(DK_TEST_DATA "/golden/flexgrid.md", "flexgrid");
+    /* positioning: relative, absolute (insets, shrink-to-fit, static position), fixed, z-index;
+       matched Chromium box for box (tools/oracle.sh: 19/19 within 2 px) */
+    golden(DK_TEST_DATA "/golden/position.md", "position");
     return dk_test_done();
 }

@@ -135,7 +135,21 @@ static void test_local_path(void) {
     dk_buf_free(&b);
 }
 
+/* The UA sheet goes out with zero specificity, so a theme's `ul` beats the UA's `ul ul`. */
+static void test_ua_where(void) {
+    dk_buf b = {0};
+    dk_export_ua_css("/* c */ ul ul, ol ul { margin: 0 }\n"
+                     "a[href=\"}\"] { color: blue !important }\n"
+                     "@media print { p { color: red } }\n",
+                     &b);
+    CHECK_STR(b.p, ":where(ul ul, ol ul) { margin: 0 }\n"
+                   ":where(a[href=\"}\"]) { color: blue !important }\n"
+                   "@media print {\n:where(p) { color: red }\n}\n");
+    dk_buf_free(&b);
+}
+
 int main(void) {
+    test_ua_where();
     test_export();
     test_roundtrip();
     test_local_path();

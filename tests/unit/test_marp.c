@@ -322,12 +322,88 @@ static void test_oom(void) {
     dk_deck_free(&d);
 }
 
+/* Write `text` to root/rel (folders made as needed). */
+static void put(const char *root, const char *rel, const char *text) {
+    touch(root, rel);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Project themes: found by @theme, up from the deck; imports inlined. */
+static void test_theme(void) {
+    char root[] = "/tmp/deckle-theme-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    char deck[1100], data[1100], git[1100];
+    snprintf(deck, sizeof deck, "%s/slides/talk", root);
+    snprintf(data, sizeof data, "%s/data", root);
+    snprintf(git, sizeof git, "%s/.git", root);
+    mkdir(git, 0777); /* the project root */
+    touch(root, "slides/talk/deck.md");
+    put(root, "data/themes/marp-default.css", "/*bundled default*/\n");
+    put(root, "slides/themes/gem5.css",
+        "@charset \"UTF-8\";\n/*!\n * Marp gem5 theme\n * @theme gem5\n */\n@import 'default';\n"
+        "@import url(\"https://fonts.example/x.css\");\n@import \"base2\";\n"
+        "section { color: red; }\n");
+    put(root, "slides/themes/base.css", "/* @theme base2 */\nh1 { color: blue; }\n");
+    put(root, "z/deeper/other.css", "/* @theme gem5 */\n"); /* two levels up: not reached first */
+    put(root, "slides/talk/theme/ddps.css", "/* @theme ddps-dev */\n@import 'nothere';\n");
+    put(root, "slides/talk/cyc.css", "/* @theme cyc */\n@import 'cyc';\np { margin: 0; }\n");
+    dk_theme_env env = {deck, root, data, NULL, NULL};
+    int by_name = -1;
+    char *p = dk_marp_find_theme(&env, "gem5", &by_name);
+    CHECK(p && strcmp(p + strlen(root), "/slides/themes/gem5.css") == 0);
+    CHECK(by_name == 0);
+    dk_ctx ctx;
+    dk_ctx_init(&ctx, "t.md", "", 0);
+    ctx.quiet = 1;
+    dk_buf css = {0};
+    CHECK(p && dk_marp_theme_read(&ctx, &env, p, &css) == DK_OK);
+    CHECK(css.p && strstr(css.p, "/*bundled default*/"));   /* 'default' -> marp-default.css */
+    CHECK(css.p && strstr(css.p, "h1 { color: blue; }"));   /* by @theme name */
+    CHECK(css.p && strstr(css.p, "https://fonts.example")); /* remote: kept for css/ to drop */
+    CHECK(css.p && strstr(css.p, "section { color: red; }"));
+    CHECK(ctx.nwarn == 0);
+    free(p);
+    dk_buf_free(&css);
+    /* a file that is only named so: taken, flagged */
+    p = dk_marp_find_theme(&env, "ddps", &by_name);
+    CHECK(p && strstr(p, "/slides/talk/theme/ddps.css") && by_name == 1);
+    css = (dk_buf){0};
+    CHECK(p && dk_marp_theme_read(&ctx, &env, p, &css) == DK_OK);
+    CHECK(ctx.nwarn == 1); /* @import 'nothere' */
+    free(p);
+    dk_buf_free(&css);
+    /* an import of itself is reported, not followed */
+    p = dk_marp_find_theme(&env, "cyc", &by_name);
+    css = (dk_buf){0};
+    CHECK(p && dk_marp_theme_read(&ctx, &env, p, &css) == DK_OK);
+    CHECK(ctx.nwarn == 2 && css.p && strstr(css.p, "p { margin: 0; }"));
+    free(p);
+    dk_buf_free(&css);
+    CHECK(dk_marp_find_theme(&env, "nope", &by_name) == NULL);
+    /* the search never goes above the project root */
+    env.stop = deck;
+    p = dk_marp_find_theme(&env, "base2", &by_name);
+    CHECK(p != NULL); /* no root below: FIND_UP levels up from the deck */
+    free(p);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0);
+}
+
 int main(void) {
     test_directives();
     test_heading_divider();
     test_separators();
     test_alt();
     test_find();
+    test_theme();
     test_section();
     test_obsidian();
     test_oom();
