@@ -149,7 +149,9 @@ EOS
 export CHROMIUM_BIN="$chromium"
 
 echo "deckle bench: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); median of $runs after a warm-up" >&2
-echo "deckle: $deckle; chromium: ${chromium:-none}; marp: ${marp:+npx @marp-team/marp-cli}${marp:-none}; weasyprint: ${weasy:-none}; pango-view: ${pangoview:-none}" >&2
+marp_name=none
+[ -n "$marp" ] && marp_name="npx @marp-team/marp-cli"
+echo "deckle: $deckle; chromium: ${chromium:-none}; marp: $marp_name; weasyprint: ${weasy:-none}; pango-view: ${pangoview:-none}" >&2
 : > "$tmp/rows"
 O=$tmp/out
 
@@ -212,7 +214,9 @@ END {
     if (cb != "" && cb != "failed") printf "  %d slides PDF vs Chromium >= 8x:  %s  %s\n", big, ratio(cb, b), (cb / b >= 8 ? "met" : "NOT met")
     if (b != "") printf "  %d slides PDF peak RSS <= 150 MB: %s MB  %s\n", big, rss["paper-" big " PDF" SUBSEP "deckle"], (rss["paper-" big " PDF" SUBSEP "deckle"] + 0 <= 150 ? "met" : "NOT met")
     a = wall["paper-201 PDF" SUBSEP "deckle"]
-    if (big == 1001 && a != "" && b != "") { lin = (b / 1000) / (a / 200); printf "  linear 201 -> 1001 (per-slide time ratio, within 10%%): %.2f  %s\n", lin, (lin <= 1.1 && lin >= 0.9 ? "met" : "NOT met") }
+    # linear or better: a slide at 1001 costs at most 10% more than a slide at 201 (fixed
+    # start-up costs make the ratio fall below 1)
+    if (big == 1001 && a != "" && b != "") { lin = (b / 1000) / (a / 200); printf "  linear 201 -> 1001 (per-slide time at 1001 / at 201 <= 1.1): %.2f  %s\n", lin, (lin <= 1.1 ? "met" : "NOT met") }
     mp = wall["seed PNG 1.5x" SUBSEP "marp"]; dp = wall["seed PNG 1.5x" SUBSEP "deckle -j 1"]
     if (mp != "" && mp != "failed") printf "  seed 6 PNG 1920x1080 vs Marp >= 20x: %s  %s\n", ratio(mp, dp), (mp / dp >= 20 ? "met" : "NOT met")
     j1 = wall["paper-201 PNG 1x" SUBSEP "deckle -j 1"]; j2 = wall["paper-201 PNG 1x" SUBSEP "deckle -j 2"]

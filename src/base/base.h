@@ -163,6 +163,7 @@ void dk_src_linecol(const dk_ctx *ctx, size_t off, int *line, int *col);
 #define DK_LIMIT_DECK_BYTES (16u << 20)  /* a bigger deck file is refused (error) */
 #define DK_LIMIT_SLIDES 2000             /* slides past this are not rendered (warning) */
 #define DK_LIMIT_DEPTH 256               /* HTML elements nested deeper are dropped (warning) */
+#define DK_LIMIT_ATOMIC_DEPTH 6          /* inline blocks in inline blocks: deeper ones inline */
 #define DK_LIMIT_DECK_PIXELS (256.0 * 1024 * 1024) /* decoded image pixels per deck (warning) */
 #define DK_LIMIT_IMAGE_BYTES (64u << 20) /* a bigger image file is not read (warning) */
 

@@ -33,6 +33,7 @@ typedef struct {
     dk_ctx *ctx;
     dk_arena *a;
     dk_images *images;
+    int atomic_depth, atomic_warned; /* inline-blocks inside inline-blocks (DK_LIMIT_ATOMIC_DEPTH) */
 } builder;
 
 /* The paragraph being collected: text and runs grow in malloc'd buffers. */
@@ -352,12 +353,21 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
         add_atomic(c, img, href);
         return c->oom ? DK_ENOMEM : DK_OK;
     }
-    if (s->display != DK_DISPLAY_INLINE && s->display != DK_DISPLAY_CONTENTS) {
+    /* layout sizes an atomic box from its content several times over (min, max, final):
+       nested ones cost that power of their depth, so the deepest are laid out inline */
+    int atomic = s->display != DK_DISPLAY_INLINE && s->display != DK_DISPLAY_CONTENTS;
+    if (atomic && b->atomic_depth >= DK_LIMIT_ATOMIC_DEPTH && !b->atomic_warned++)
+        dk_diag_warn_code(b->ctx, n->src, "nesting-too-deep",
+                          "inline blocks nested deeper than %d; the deeper ones are laid out as "
+                          "inline text", DK_LIMIT_ATOMIC_DEPTH);
+    if (atomic && b->atomic_depth < DK_LIMIT_ATOMIC_DEPTH) {
         /* inline-block, inline-grid, inline-flex: an atomic box with its own content */
         dk_box *ib = new_box(b, container_kind(s), n, s, parent);
         if (!ib || !decorate(b, ib)) return DK_ENOMEM;
         ib->atomic_inline = 1;
+        b->atomic_depth++;
         dk_status st = build_children(b, ib, n);
+        b->atomic_depth--;
         if (st) return st;
         add_atomic(c, ib, href);
         return c->oom ? DK_ENOMEM : DK_OK;
@@ -497,7 +507,7 @@ done:
 
 dk_status dk_box_build(dk_ctx *ctx, dk_arena *a, dk_images *images, const dk_node *root,
                        dk_box **out) {
-    builder b = {ctx, a, images};
+    builder b = {ctx, a, images, 0, 0};
     *out = NULL;
     const dk_node *body = dk_node_is(root, "body") ? root : dk_node_find((dk_node *)root, "body");
     if (!body || !body->style) return DK_EINPUT;

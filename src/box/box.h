@@ -14,7 +14,10 @@
  *     inlines (images, inline-blocks) as their own boxes there.
  *
  * Elements with display: none generate nothing; <br> becomes a line break
- * in the paragraph text.
+ * in the paragraph text. Absolutely positioned elements keep their place in
+ * the tree but contribute nothing to a paragraph (layout/ skips them in
+ * flow). Runs carry the deck offset and lang="" of their text, paragraphs
+ * the nearest dir="" (for text/'s diagnostics and shaping).
  */
 #ifndef DK_BOX_H
 #define DK_BOX_H

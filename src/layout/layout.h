@@ -6,7 +6,9 @@
  * boxes, CSS px, relative to the slide) and line boxes into the same boxes.
  * The only stage that writes geometry. Follows CSS 2.1 block layout
  * (margins with collapsing, auto margins, box-sizing, min/max), CSS Grid
- * track sizing for the cases slides use, and a single-line flexbox.
+ * track sizing for the cases slides use, flexbox, and CSS 2.1 positioning
+ * (relative offsets; absolute and fixed boxes placed after the flow against
+ * their containing block).
  */
 #ifndef DK_LAYOUT_H
 #define DK_LAYOUT_H
