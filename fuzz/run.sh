@@ -21,10 +21,14 @@ for t in $targets; do
     work="$B/corpus/$t" crash="$B/crash/$t"
     mkdir -p "$work" "$crash"
     cp -n fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
-    # rss and per-input limits: a decompression bomb or a hang is a finding too
+    # rss and per-input limits: a decompression bomb or a hang is a finding too. deck: pango's
+    # and glib's caches grow lazily (a 2 KB g_malloc0 that never reproduces alone), so leaks
+    # are left to the ASan replay of the corpus, whose LeakSanitizer runs at exit
+    leaks=1
+    [ "$t" = deck ] && leaks=0
     set +e
     "$B/fuzz_${t}_lf" "$work" -max_total_time="$secs" -max_len=65536 -timeout=25 \
-        -rss_limit_mb=2560 -artifact_prefix="$crash/" -print_final_stats=1 \
+        -rss_limit_mb=2560 -detect_leaks=$leaks -artifact_prefix="$crash/" -print_final_stats=1 \
         ${DK_FUZZ_ARGS:-} >"$B/fuzz-$t.log" 2>&1
     rc=$?
     set -e
