@@ -98,5 +98,27 @@ else
     ok "--strict fails on a missing glyph"
 fi
 
+# The machine's fonts must not matter: the same deck rendered with another
+# fontconfig set-up (a user config adding a different font folder, another
+# HOME and font cache) gives the same PDF bytes.
+mkdir -p "$tmp/other/fonts" "$tmp/other/home/.config/fontconfig" "$tmp/other/cache"
+cp "$2/fonts/DejaVuSansMono.ttf" "$tmp/other/fonts/Intruder.ttf"
+cat >"$tmp/other/fonts.conf" <<EOF2
+<?xml version="1.0"?>
+<fontconfig><dir>$tmp/other/fonts</dir><dir>/usr/share/fonts</dir>
+<alias><family>sans-serif</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
+</fontconfig>
+EOF2
+cp "$tmp/other/fonts.conf" "$tmp/other/home/.config/fontconfig/fonts.conf"
+SOURCE_DATE_EPOCH=0 "$deckle" -q "$data/deck.md" -o "$tmp/same1.pdf" 2>/dev/null
+SOURCE_DATE_EPOCH=0 FONTCONFIG_FILE="$tmp/other/fonts.conf" HOME="$tmp/other/home" \
+    XDG_CONFIG_HOME="$tmp/other/home/.config" XDG_CACHE_HOME="$tmp/other/cache" \
+    "$deckle" -q "$data/deck.md" -o "$tmp/same2.pdf" 2>/dev/null
+if [ -s "$tmp/same1.pdf" ] && cmp -s "$tmp/same1.pdf" "$tmp/same2.pdf"; then
+    ok "another machine's font set-up gives the same PDF bytes"
+else
+    not_ok "another machine's font set-up gives the same PDF bytes"
+fi
+
 echo "# $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
