@@ -85,5 +85,9 @@ int main(void) {
     /* positioning: relative, absolute (insets, shrink-to-fit, static position), fixed, z-index;
        matched Chromium box for box (tools/oracle.sh: 19/19 within 2 px) */
     golden(DK_TEST_DATA "/golden/position.md", "position");
+    /* Marp (directives, section wrap, header/footer/pagination, bg images) and Obsidian
+       (embeds, notes) decks; checked against the oracle and looked at */
+    golden(DK_TEST_DATA "/data/marp/deck.md", "marp-deck");
+    golden(DK_TEST_DATA "/data/obsidian/deck.md", "obsidian-deck");
     return dk_test_done();
 }

@@ -5,39 +5,11 @@
  */
 #include "box/box.h"
 #include "layout/layout.h"
+#include "layout_fixture.h"
 #include "test.h"
 
-static dk_arena *A;
-
-static dk_style *style(void) {
-    dk_style *s = dk_arena_alloc(A, sizeof *s);
-    *s = *dk_style_initial();
-    s->display = DK_DISPLAY_BLOCK;
-    s->font_size = 20;
-    s->line_height = 28;
-    return s;
-}
-
-static dk_box *box(dk_box_kind k, dk_style *s, dk_box *parent) {
-    dk_box *b = dk_arena_alloc(A, sizeof *b);
-    b->kind = k;
-    b->style = s;
-    b->parent = parent;
-    if (parent) {
-        if (parent->last) parent->last->next = b;
-        else parent->first = b;
-        parent->last = b;
-    }
-    return b;
-}
-
-static dk_box *para(dk_box *parent, const char *text) {
-    dk_box *p = box(DK_BOX_PARA, (dk_style *)parent->style, parent);
-    dk_run *r = dk_arena_alloc(A, sizeof *r);
-    *r = (dk_run){.start = 0, .end = strlen(text), .style = parent->style, .owner = parent};
-    p->para = (dk_para){.text = text, .len = strlen(text), .runs = r, .nruns = 1, .style = parent->style};
-    return p;
-}
+/* a block box style */
+static dk_style *style(void) { return style_of(DK_DISPLAY_BLOCK); }
 
 static dk_track fr(float v) { return (dk_track){{0, DK_LEN_AUTO}, {v, DK_LEN_FR}}; }
 static dk_track px(float v) { return (dk_track){{v, DK_LEN_PX}, {v, DK_LEN_PX}}; }

@@ -9,39 +9,9 @@
 #include "canvas/canvas.h"
 #include "layout/layout.h"
 #include "paint/paint.h"
+#include "layout_fixture.h"
 #include "test.h"
 
-static dk_arena *A;
-
-static dk_style *style(int display) {
-    dk_style *s = dk_arena_alloc(A, sizeof *s);
-    *s = *dk_style_initial();
-    s->display = (unsigned char)display;
-    s->font_size = 20;
-    s->line_height = 28;
-    return s;
-}
-
-static dk_box *box(dk_box_kind k, dk_style *s, dk_box *parent) {
-    dk_box *b = dk_arena_alloc(A, sizeof *b);
-    b->kind = k;
-    b->style = s;
-    b->parent = parent;
-    if (parent) {
-        if (parent->last) parent->last->next = b;
-        else parent->first = b;
-        parent->last = b;
-    }
-    return b;
-}
-
-static dk_box *para(dk_box *parent, const char *text) {
-    dk_box *p = box(DK_BOX_PARA, (dk_style *)parent->style, parent);
-    dk_run *r = dk_arena_alloc(A, sizeof *r);
-    *r = (dk_run){.start = 0, .end = strlen(text), .style = parent->style, .owner = parent};
-    p->para = (dk_para){.text = text, .len = strlen(text), .runs = r, .nruns = 1, .style = parent->style};
-    return p;
-}
 
 static void border(dk_style *s, float w) {
     for (int i = 0; i < 4; i++) {
@@ -57,17 +27,17 @@ static void border(dk_style *s, float w) {
  * 40 + 10 + 2); the table shrinks to them plus half its outer lines.
  */
 static dk_box *table_deck(dk_box **cells) {
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_style *ts = style(DK_DISPLAY_TABLE);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_style *ts = style_of(DK_DISPLAY_TABLE);
     ts->border_collapse = 1;
     dk_box *t = box(DK_BOX_TABLE, ts, body);
-    dk_box *g = box(DK_BOX_BLOCK, style(DK_DISPLAY_TABLE_ROW_GROUP), t);
-    dk_box *r = box(DK_BOX_BLOCK, style(DK_DISPLAY_TABLE_ROW), g);
-    dk_style *cs = style(DK_DISPLAY_TABLE_CELL);
+    dk_box *g = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_TABLE_ROW_GROUP), t);
+    dk_box *r = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_TABLE_ROW), g);
+    dk_style *cs = style_of(DK_DISPLAY_TABLE_CELL);
     border(cs, 2);
     cs->vertical_align = DK_VALIGN_MIDDLE;
     for (int i = 0; i < 4; i++) cs->padding[i] = (dk_len){5, DK_LEN_PX};
-    dk_style *tall = style(DK_DISPLAY_TABLE_CELL);
+    dk_style *tall = style_of(DK_DISPLAY_TABLE_CELL);
     *tall = *cs;
     tall->height = (dk_len){60, DK_LEN_PX};
     cells[0] = box(DK_BOX_BLOCK, cs, r);
@@ -99,12 +69,12 @@ static void test_table(dk_text *text) {
     CHECK_NEAR(t->first->h, 72, 0.01);
 
     /* narrower than max-content: columns between min (one word) and max */
-    dk_box *body2 = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_box *t2 = box(DK_BOX_TABLE, style(DK_DISPLAY_TABLE), body2);
-    dk_box *r2 = box(DK_BOX_BLOCK, style(DK_DISPLAY_TABLE_ROW), t2);
-    dk_box *a = box(DK_BOX_BLOCK, style(DK_DISPLAY_TABLE_CELL), r2);
+    dk_box *body2 = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_box *t2 = box(DK_BOX_TABLE, style_of(DK_DISPLAY_TABLE), body2);
+    dk_box *r2 = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_TABLE_ROW), t2);
+    dk_box *a = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_TABLE_CELL), r2);
     para(a, "aa bb cc dd"); /* min 20, max 110 */
-    dk_box *b = box(DK_BOX_BLOCK, style(DK_DISPLAY_TABLE_CELL), r2);
+    dk_box *b = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_TABLE_CELL), r2);
     para(b, "x"); /* min = max = 10 */
     dk_viewport vp2 = {70, 400};
     CHECK(dk_layout(NULL, A, text, &vp2, body2) == DK_OK);
@@ -116,17 +86,17 @@ static void test_table(dk_text *text) {
 }
 
 static void test_flex_wrap(dk_text *text) {
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_style *fs = style(DK_DISPLAY_FLEX);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_style *fs = style_of(DK_DISPLAY_FLEX);
     fs->flex_wrap = 1;
     fs->column_gap = 10;
     fs->row_gap = 5;
     fs->width = (dk_len){100, DK_LEN_PX};
     dk_box *f = box(DK_BOX_FLEX, fs, body);
-    dk_style *is = style(DK_DISPLAY_BLOCK);
+    dk_style *is = style_of(DK_DISPLAY_BLOCK);
     is->width = (dk_len){40, DK_LEN_PX};
     is->height = (dk_len){20, DK_LEN_PX};
-    dk_style *pushed = style(DK_DISPLAY_BLOCK);
+    dk_style *pushed = style_of(DK_DISPLAY_BLOCK);
     *pushed = *is;
     pushed->margin[DK_LEFT] = (dk_len){0, DK_LEN_AUTO};
     dk_box *k[3] = {box(DK_BOX_BLOCK, is, f), box(DK_BOX_BLOCK, is, f), box(DK_BOX_BLOCK, pushed, f)};
@@ -141,12 +111,12 @@ static void test_flex_wrap(dk_text *text) {
 }
 
 static void test_marker(dk_text *text) {
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_style *ul = style(DK_DISPLAY_BLOCK);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_style *ul = style_of(DK_DISPLAY_BLOCK);
     ul->padding[DK_LEFT] = (dk_len){40, DK_LEN_PX};
     ul->padding[DK_TOP] = (dk_len){7, DK_LEN_PX};
     dk_box *list = box(DK_BOX_BLOCK, ul, body);
-    dk_style *lis = style(DK_DISPLAY_LIST_ITEM);
+    dk_style *lis = style_of(DK_DISPLAY_LIST_ITEM);
     lis->line_height = 40; /* the item's own line is taller: the marker follows its baseline */
     dk_box *li = box(DK_BOX_BLOCK, lis, list);
     li->marker = "12. ";
@@ -164,7 +134,7 @@ static void test_marker(dk_text *text) {
 static void test_paint(dk_text *text) {
     dk_box *c[2];
     dk_box *body = table_deck(c);
-    dk_style *cb = style(DK_DISPLAY_INLINE_BLOCK);
+    dk_style *cb = style_of(DK_DISPLAY_INLINE_BLOCK);
     cb->width = cb->height = (dk_len){13, DK_LEN_PX};
     dk_box *check = box(DK_BOX_IMAGE, cb, body);
     check->checkbox = 2;

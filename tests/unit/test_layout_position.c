@@ -10,44 +10,14 @@
 #include "canvas/canvas.h"
 #include "layout/layout.h"
 #include "paint/paint.h"
+#include "layout_fixture.h"
 #include "test.h"
 
-static dk_arena *A;
-
-static dk_style *style(int display) {
-    dk_style *s = dk_arena_alloc(A, sizeof *s);
-    *s = *dk_style_initial();
-    s->display = (unsigned char)display;
-    s->font_size = 20;
-    s->line_height = 28;
-    return s;
-}
-
-static dk_box *box(dk_box_kind k, dk_style *s, dk_box *parent) {
-    dk_box *b = dk_arena_alloc(A, sizeof *b);
-    b->kind = k;
-    b->style = s;
-    b->parent = parent;
-    if (parent) {
-        if (parent->last) parent->last->next = b;
-        else parent->first = b;
-        parent->last = b;
-    }
-    return b;
-}
-
-static dk_box *para(dk_box *parent, const char *text) {
-    dk_box *p = box(DK_BOX_PARA, (dk_style *)parent->style, parent);
-    dk_run *r = dk_arena_alloc(A, sizeof *r);
-    *r = (dk_run){.start = 0, .end = strlen(text), .style = parent->style, .owner = parent};
-    p->para = (dk_para){.text = text, .len = strlen(text), .runs = r, .nruns = 1, .style = parent->style};
-    return p;
-}
 
 static dk_len px(float v) { return (dk_len){v, DK_LEN_PX}; }
 
 static dk_style *positioned(int pos, float top, float right, float bottom, float left) {
-    dk_style *s = style(DK_DISPLAY_BLOCK);
+    dk_style *s = style_of(DK_DISPLAY_BLOCK);
     s->position = (unsigned char)pos;
     const float v[4] = {top, right, bottom, left};
     for (int k = 0; k < 4; k++) s->inset[k] = v[k] < -999 ? (dk_len){0, DK_LEN_AUTO} : px(v[k]);
@@ -62,7 +32,7 @@ static dk_style *positioned(int pos, float top, float right, float bottom, float
  * a paragraph "abc", then the absolute boxes under test, then "de".
  */
 static void test_absolute(dk_text *text) {
-    dk_style *bs = style(DK_DISPLAY_BLOCK);
+    dk_style *bs = style_of(DK_DISPLAY_BLOCK);
     for (int k = 0; k < 4; k++) bs->padding[k] = px(10);
     dk_box *body = box(DK_BOX_BLOCK, bs, NULL);
     dk_style *cs = positioned(DK_POS_RELATIVE, 7, AUTO, AUTO, 5);
@@ -73,7 +43,7 @@ static void test_absolute(dk_text *text) {
         cs->border_style[k] = DK_BORDER_SOLID;
     }
     dk_box *cont = box(DK_BOX_BLOCK, cs, body);
-    dk_box *p1 = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), cont);
+    dk_box *p1 = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), cont);
     para(p1, "abc");
     /* right/bottom given, width auto: shrink-to-fit ("xy" = 20px) from the right edge */
     dk_box *br = box(DK_BOX_BLOCK, positioned(DK_POS_ABSOLUTE, AUTO, 3, 4, AUTO), cont);
@@ -88,9 +58,9 @@ static void test_absolute(dk_text *text) {
     fs->width = px(50);
     fs->height = px(20);
     dk_box *fx = box(DK_BOX_BLOCK, fs, cont);
-    dk_box *p2 = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), cont);
+    dk_box *p2 = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), cont);
     para(p2, "de");
-    dk_box *after = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), body);
+    dk_box *after = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), body);
     para(after, "z");
 
     dk_viewport vp = {400, 300};
@@ -123,8 +93,8 @@ static void test_absolute(dk_text *text) {
 
 /* No positioned ancestor: the slide is the containing block; a percentage inset and auto margins. */
 static void test_initial_cb(dk_text *text) {
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_box *wrap = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), body);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_box *wrap = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), body);
     para(wrap, "a");
     dk_style *cs = positioned(DK_POS_ABSOLUTE, 0, 0, 0, 0);
     cs->width = px(100);
@@ -150,8 +120,8 @@ static void test_initial_cb(dk_text *text) {
 
 /* An absolute child of a flex column is no flex item: the other items ignore it. */
 static void test_flex_child(dk_text *text) {
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
-    dk_style *fs = style(DK_DISPLAY_FLEX);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
+    dk_style *fs = style_of(DK_DISPLAY_FLEX);
     fs->flex_direction_column = 1;
     fs->justify_content = DK_AL_CENTER;
     fs->height = px(200);
@@ -159,7 +129,7 @@ static void test_flex_child(dk_text *text) {
     dk_box *flex = box(DK_BOX_FLEX, fs, body);
     dk_box *hdr = box(DK_BOX_BLOCK, positioned(DK_POS_ABSOLUTE, 5, AUTO, AUTO, 6), flex);
     para(hdr, "head");
-    dk_box *item = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), flex);
+    dk_box *item = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), flex);
     para(item, "x");
     dk_viewport vp = {400, 300};
     CHECK(dk_layout(NULL, A, text, &vp, body) == DK_OK);
@@ -177,7 +147,7 @@ static void test_flex_child(dk_text *text) {
  */
 static void test_paint_order(dk_text *text) {
     static dk_node div = {.type = DK_NODE_ELEMENT, .tag = "div"}; /* paint/ frames element boxes */
-    dk_box *body = box(DK_BOX_BLOCK, style(DK_DISPLAY_BLOCK), NULL);
+    dk_box *body = box(DK_BOX_BLOCK, style_of(DK_DISPLAY_BLOCK), NULL);
     dk_style *top = positioned(DK_POS_ABSOLUTE, 0, AUTO, AUTO, 0);
     top->width = top->height = px(10);
     top->z_auto = 0;
@@ -188,7 +158,7 @@ static void test_paint_order(dk_text *text) {
     rel->height = px(10);
     rel->background_color = (dk_rgba){1, 1, 1, 255};
     box(DK_BOX_BLOCK, rel, body);
-    dk_style *flow = style(DK_DISPLAY_BLOCK);
+    dk_style *flow = style_of(DK_DISPLAY_BLOCK);
     flow->height = px(10);
     flow->background_color = (dk_rgba){3, 3, 3, 255};
     box(DK_BOX_BLOCK, flow, body);
