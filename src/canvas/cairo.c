@@ -6,7 +6,7 @@
  *
  *  - links (DK_CANVAS_LINKS, PDF only). An internal link "#N" (slide N)
  *    becomes a link to the named destination "slide-N": the PDF writer
- *    records where each slide landed and out/pdffix.c turns the names into
+ *    records where each slide landed and writer/pdffix.c turns the names into
  *    explicit destinations (cairo 1.16 leaves its name tree empty), so a
  *    link may point forwards, and to whatever page the slide ended up on
  *    (--pages, handouts); links to slides that were not written are removed

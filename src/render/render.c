@@ -24,7 +24,7 @@
 #include "../layout/layout.h"
 #include "../marp/marp.h"
 #include "../md/md.h"
-#include "../out/writer.h"
+#include "../writer/writer.h"
 #include "../text/fonts.h"
 #include "../text/text.h"
 

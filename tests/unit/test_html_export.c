@@ -1,11 +1,11 @@
 /*
- * out/html: a slide as a standalone HTML document for Chromium.
+ * writer/html: a slide as a standalone HTML document for Chromium.
  */
 #define _GNU_SOURCE
 #include "base/base.h"
 #include "dom/dom.h"
 #include "md/md.h"
-#include "out/html.h"
+#include "writer/html.h"
 #include "test.h"
 
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /*
- * out/handout: the plan for every N on A4 and Letter — cells inside the
+ * writer/handout: the plan for every N on A4 and Letter — cells inside the
  * page, no overlaps, the orientation that gives the larger slide, the
  * annex for 3-up and --notes — and the printed size of 20 px body text.
  */
-#include "out/handout.h"
+#include "writer/handout.h"
 
 #include <stdio.h>
 

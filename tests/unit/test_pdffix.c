@@ -1,11 +1,11 @@
 /*
- * out/pdffix: cairo 1.16's PDF with link tags fails qpdf's check; after
+ * writer/pdffix: cairo 1.16's PDF with link tags fails qpdf's check; after
  * dk_pdf_finish it passes, keeps its links (external and internal), its
  * outline and its pages, gets pinned dates, and the same input always gives
  * the same bytes.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "out/pdffix.h"
+#include "writer/pdffix.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

@@ -1,5 +1,5 @@
 /*
- * out/handout — N slides on each printed page (--handout N).
+ * writer/handout — N slides on each printed page (--handout N).
  *
  * A handout page is A4 (595.28 x 841.89 pt) or US Letter (612 x 792 pt), in
  * whichever orientation gives the slides the larger scale. Inside the

@@ -1,5 +1,5 @@
 /*
- * out/pdffix.c — rewrite cairo's PDF through libqpdf's C API.
+ * writer/pdffix.c — rewrite cairo's PDF through libqpdf's C API.
  *
  * qpdf reads the damaged file in recovery mode (it rebuilds the xref by
  * scanning for "N 0 obj"), then writes a new file to memory: object streams

@@ -1,9 +1,9 @@
 /*
- * out/outcanvas — how the writers paint a slide: paint/ onto canvas/cairo.c,
+ * writer/outcanvas — how the writers paint a slide: paint/ onto canvas/cairo.c,
  * with what depends on the output rather than the slide:
  *
  *  - DK_OUT_LINKS (PDF, handouts): link annotations; internal "#N" links go
- *    to the named destination "slide-N" (canvas/cairo.c, out/pdffix.c).
+ *    to the named destination "slide-N" (canvas/cairo.c, writer/pdffix.c).
  *  - DK_OUT_VECTOR (PDF, SVG): images drawn without edge padding, so a
  *    JPEG keeps its bytes and an SVG image stays vector (canvas/cairo.c).
  *  - DK_OUT_TRANSPARENT: no page background (paint/'s DK_PAINT_NO_PAGE_BG),

@@ -1,5 +1,5 @@
 /*
- * out/html implementation: the HTML serializer and URL rewriting.
+ * writer/html implementation: the HTML serializer and URL rewriting.
  *
  * Serialization follows the HTML standard's fragment serialization
  * algorithm (escape `& < >` and U+00A0 in text, `& "` and U+00A0 in

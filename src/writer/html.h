@@ -1,5 +1,5 @@
 /*
- * out/html — one slide as a standalone HTML document: the reference our
+ * writer/html — one slide as a standalone HTML document: the reference our
  * layout is compared against in Chromium.
  *
  * Takes the slide's DOM (as dom/ built it) and the CSS we render with;

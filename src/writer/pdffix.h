@@ -1,5 +1,5 @@
 /*
- * out/pdffix — the last step of writing a PDF: rewrite cairo's file through
+ * writer/pdffix — the last step of writing a PDF: rewrite cairo's file through
  * libqpdf.
  *
  * cairo 1.16.0 (Debian 12) writes a wrong cross-reference table into PDFs

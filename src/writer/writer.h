@@ -1,5 +1,5 @@
 /*
- * out/ — writers: where laid-out slides go.
+ * writer/ — writers: where laid-out slides go.
  *
  * The render driver hands each writer the deck's facts once (begin), every
  * slide in order while its arena is alive (slide), and then end(ok). A
