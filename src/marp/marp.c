@@ -112,6 +112,31 @@ static int cmp_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+char **dk_marp_list_dir(const char *dir, size_t *n) {
+    *n = 0;
+    DIR *dh = opendir(dir);
+    if (!dh) return NULL;
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0) continue;
+        if (nn == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **more = realloc(names, cap * sizeof *more);
+            if (!more) break;
+            names = more;
+        }
+        if (!(names[nn] = strdup(e->d_name))) break;
+        nn++;
+    }
+    closedir(dh);
+    if (!names && !(names = malloc(sizeof *names))) return NULL;
+    if (nn) qsort(names, nn, sizeof *names, cmp_names);
+    *n = nn;
+    return names;
+}
+
 /* Does relative path `rel` end with `name` at a path-component boundary? */
 static int path_matches(const char *rel, const char *name) {
     size_t r = strlen(rel), n = strlen(name);
@@ -144,25 +169,10 @@ char *dk_marp_find_file(const char *root, const char *deck_dir, const char *name
         char *dir = malloc(pn);
         if (!dir) goto done;
         snprintf(dir, pn, "%s%s%s", root, *rel ? "/" : "", rel);
-        DIR *dh = opendir(dir);
+        size_t nn;
+        char **names = dk_marp_list_dir(dir, &nn);
         free(dir);
-        if (!dh) continue;
-        char **names = NULL;
-        size_t nn = 0, cap = 0;
-        struct dirent *e;
-        while ((e = readdir(dh))) {
-            if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0) continue;
-            if (nn == cap) {
-                cap = cap ? cap * 2 : 32;
-                char **m = realloc(names, cap * sizeof *m);
-                if (!m) break;
-                names = m;
-            }
-            if (!(names[nn] = strdup(e->d_name))) break;
-            nn++;
-        }
-        closedir(dh);
-        if (nn) qsort(names, nn, sizeof *names, cmp_names);
+        if (!names) continue;
         for (size_t i = 0; i < nn; i++) {
             size_t ln = strlen(rel) + strlen(names[i]) + 2;
             char *r = malloc(ln), *full = NULL;

@@ -112,4 +112,12 @@ typedef struct {
  */
 dk_status dk_marp_transform(dk_ctx *ctx, dk_arena *a, const dk_marp_in *in, dk_node *root);
 
+/*
+ * The entries of folder `dir` a project search looks at — not hidden, not
+ * node_modules — sorted bytewise so searches are stable. Returns a malloc'd
+ * array of malloc'd names (free each, then the array) with *n set, or NULL
+ * when the folder cannot be opened (or on OOM).
+ */
+char **dk_marp_list_dir(const char *dir, size_t *n);
+
 #endif

@@ -22,7 +22,6 @@
  * they resolve against the deck, and authors write them that way.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -48,10 +47,6 @@ static int is_dir(const char *p) {
 static int is_file(const char *p) {
     struct stat st;
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int cmp_names(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Does `name` end in .css or .scss? */
@@ -136,24 +131,9 @@ static char *search_level(const char *dir, const char *skip, const char *name, i
     while (head < tail && best_how < 2) {
         const char *cur = queue[head];
         int dep = depth[head++];
-        DIR *dh = opendir(cur);
-        if (!dh) continue;
-        char **names = NULL;
-        size_t nn = 0, cap = 0;
-        struct dirent *e;
-        while ((e = readdir(dh))) {
-            if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0) continue;
-            if (nn == cap) {
-                cap = cap ? cap * 2 : 32;
-                char **m = realloc(names, cap * sizeof *m);
-                if (!m) break;
-                names = m;
-            }
-            if (!(names[nn] = strdup(e->d_name))) break;
-            nn++;
-        }
-        closedir(dh);
-        if (nn) qsort(names, nn, sizeof *names, cmp_names);
+        size_t nn;
+        char **names = dk_marp_list_dir(cur, &nn);
+        if (!names) continue;
         /* files of this folder first, then its subfolders join the queue */
         for (size_t i = 0; i < nn; i++) {
             char *full = NULL;
