@@ -258,15 +258,14 @@ static void note_input_cb(void *ud, const char *path) { note_input(ud, path); }
  * given when the command line does. A name is a bundled theme, else a
  * project theme found by its @theme comment (marp/theme.c).
  */
-static char *theme_path(deck_job *j, const dk_theme_env *env, const char *name, int from_deck) {
+static char *theme_path(deck_job *j, const dk_theme_env *env, const char *name, int from_deck,
+                        const char **why) {
     char *p = NULL;
+    *why = NULL;
     if (is_theme_path(name)) {
-        if (from_deck && name[0] != '/') {
-            if (asprintf(&p, "%s/%s", j->deck_dir, name) < 0) return NULL;
-        } else {
-            p = strdup(name);
-        }
-        return p;
+        /* a deck may name sheets only where it may read images (the project rule) */
+        if (from_deck) return dk_images_resolve(j->images, name, why);
+        return strdup(name);
     }
     if (asprintf(&p, "%s/themes/%s.css", j->data, name) < 0) return NULL;
     if (is_file(p)) return p;
@@ -303,7 +302,8 @@ static dk_status load_theme(deck_job *j) {
     }
     if (!want) return DK_ENOMEM;
     dk_theme_env env = {j->deck_dir, dk_images_root(j->images), j->data, note_input_cb, j};
-    char *path = theme_path(j, &env, want, from_deck);
+    const char *why = NULL;
+    char *path = theme_path(j, &env, want, from_deck, &why);
     dk_status st = DK_OK;
     if (path) {
         st = dk_marp_theme_read(&j->ctx, &env, path, &j->theme_css);
@@ -314,10 +314,12 @@ static dk_status load_theme(deck_job *j) {
     }
     if (!path && st != DK_ENOMEM) {
         dk_diag_warn_code(&j->ctx, from_deck ? j->deck.theme_off : DK_NOPOS, "theme-missing",
-                          "theme '%s' not found (%s); using the %s theme", want,
-                          is_theme_path(want) ? "no such file"
-                                              : "not bundled, and no CSS file near the deck "
-                                                "declares it with @theme",
+                          "theme '%s' %s (%s); using the %s theme", want,
+                          why ? "cannot be used" : "not found",
+                          why                 ? why
+                          : is_theme_path(want) ? "no such file"
+                                                : "not bundled, and no CSS file near the deck "
+                                                  "declares it with @theme",
                           fallback);
         if (asprintf(&path, "%s/themes/%s.css", j->data, fallback) < 0) path = NULL;
         st = path ? dk_marp_theme_read(&j->ctx, &env, path, &j->theme_css) : DK_ENOMEM;

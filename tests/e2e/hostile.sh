@@ -115,6 +115,15 @@ check "--allow-outside still works (alias)" sh -c "! grep -q outside err.txt && 
 printf '# b\n\n![p](../../../../../../etc/passwd)\n' >proj/talk/any.md
 run proj/talk/any.md --allow-any-path -o proj/talk/any.pdf
 check "--allow-any-path: /etc/passwd is still not an image" says "not an image"
+printf 'section { background: red }\n' >outside/theme.css
+cp outside/theme.css proj/theme.css
+printf -- '---\ntheme: ../../outside/theme.css\n---\n# t\n' >proj/talk/theme-out.md
+run proj/talk/theme-out.md -o proj/talk/theme-out.pdf
+check "front-matter theme outside the project: refused at its line" \
+    says "theme-out.md:2:8: warning: theme '../../outside/theme.css' cannot be used (outside"
+printf -- '---\ntheme: ../theme.css\n---\n# t\n' >proj/talk/theme-in.md
+run proj/talk/theme-in.md -o proj/talk/theme-in.pdf
+check "front-matter theme inside the project: read" sh -c "! grep -q theme err.txt && [ $rc -eq 0 ]"
 
 # ---- text input ----------------------------------------------------------------------------
 printf '# Caf\351\n\nna\357ve \223quoted\224\n' >latin1.md
