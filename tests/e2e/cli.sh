@@ -8,20 +8,10 @@
 # Prints `ok - ...` / `not ok - ...` per check; exits 1 if any failed.
 # DK_E2E_KEEP=1 keeps the temporary folder.
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init cli "$@"
 seed=$src/samples/seed/deck.md
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-cli.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-show() { [ -s "$1" ] && sed -n '1,20s/^/#   /p' "$1"; return 0; }
 # rc WANT DESCRIPTION: the last command's exit status was WANT
 rc_is() { check "$2 exits $1 (got $got)" [ "$got" -eq "$1" ]; }
 is_pdf() { [ "$(head -c 5 "$1" 2>/dev/null)" = "%PDF-" ]; }
@@ -170,5 +160,4 @@ check "README documents exit code 4" grep -q "4.*output could not be written" "$
 "$deckle" --version >version.txt
 check "--version names the data folder" grep -q '^data: ' version.txt
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

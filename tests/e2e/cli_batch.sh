@@ -7,17 +7,8 @@
 #
 # usage: sh tests/e2e/cli_batch.sh PATH/TO/deckle SOURCE_DIR
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-batch.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init batch "$@"
 q() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(($2))" "$1"; }
 count() { find "$1" -type f -name "$2" | wc -l | tr -d ' '; }
 cd "$tmp" || exit 1
@@ -84,5 +75,4 @@ if command -v python3 >/dev/null 2>&1; then
         [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
 fi
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -9,17 +9,9 @@
 # usage: sh tests/e2e/cli_install.sh PATH/TO/deckle SOURCE_DIR
 # (the build folder is the folder of PATH/TO/deckle)
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init install "$@"
 build=$(cd "$(dirname "$1")" && pwd)
-src=$(cd "$2" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-install.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 command -v cmake >/dev/null 2>&1 || { echo "ok - # SKIP no cmake"; exit 77; }
 [ -f "$build/cmake_install.cmake" ] || { echo "ok - # SKIP $build is not a CMake build folder"; exit 77; }
 
@@ -95,5 +87,4 @@ if command -v cc >/dev/null 2>&1; then
 else
     echo "ok - # SKIP no C compiler for the library check"
 fi
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -7,20 +7,12 @@
 #
 # usage: sh tests/e2e/cli_parallel.sh PATH/TO/deckle SOURCE_DIR
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-parallel.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init parallel "$@"
 if ! parallel --version 2>/dev/null | grep -q "GNU parallel"; then
     echo "ok - # SKIP GNU parallel is not installed (apt-get install parallel)"
     exit 77
 fi
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 cd "$tmp" || exit 1
 export SOURCE_DATE_EPOCH=1700000000
 mkdir talks
@@ -41,5 +33,4 @@ check "the job log records exit 3 for the broken deck" \
     sh -c "awk -F'\t' 'NR > 1 && \$7 == 3' jobs.tsv | grep -q t9.md"
 check "the job log records exit 0 for the others" \
     [ "$(awk -F'\t' 'NR > 1 && $7 == 0' jobs.tsv | wc -l | tr -d ' ')" = 8 ]
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

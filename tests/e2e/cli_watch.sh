@@ -6,19 +6,10 @@
 #
 # usage: sh tests/e2e/cli_watch.sh PATH/TO/deckle SOURCE_DIR
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-watch.XXXXXX") || exit 1
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init watch "$@"
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; [ "${DK_E2E_KEEP:-}" ] || rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+e2e_cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; }
 [ -e /proc/sys/fs/inotify ] || { echo "ok - # SKIP no inotify"; exit 77; }
 cd "$tmp" || exit 1
 
@@ -72,5 +63,4 @@ kill "$pid"
 wait "$pid" 2>/dev/null
 pid=
 check "no temporary files left" [ -z "$(find . -name '*.tmp-*')" ]
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -7,22 +7,11 @@
 # usage: sh tests/e2e/hostile.sh PATH/TO/deckle SOURCE_DIR      (ctest runs it so)
 # Prints `ok - ...` / `not ok - ...`; exits 1 if any failed. DK_E2E_KEEP=1 keeps the folder.
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$1
-src=$2
-case $deckle in /*) ;; *) deckle=$PWD/$deckle ;; esac
-case $src in /*) ;; *) src=$PWD/$src ;; esac
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init hostile "$@"
 command -v python3 >/dev/null 2>&1 || { echo "# skip: python3 generates the inputs"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-hostile.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
 cd "$tmp" || exit 1
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 # run deckle with one worker, stderr to err.txt; $rc is its exit status
 run() { "$deckle" -j 1 "$@" >out.txt 2>err.txt; rc=$?; }
 rc_is() { [ "$rc" -eq "$1" ] || { echo "#   exit $rc, want $1"; sed 's/^/#   /' err.txt | head -5; return 1; }; }
@@ -266,5 +255,4 @@ else
     echo "ok - # SKIP tmpfs: mount is not allowed here (/dev/full covers a full disk)"
 fi
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -9,22 +9,13 @@
 # Prints `ok - ...` / `not ok - ...`; exits 1 if any failed, 77 (skip) without poppler/qpdf.
 # DK_E2E_KEEP=1 keeps the temporary folder.
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$1
-src=$2
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init out "$@"
 seed=$src/samples/seed/deck.md
 for t in pdfinfo pdfimages pdftoppm pdftotext qpdf od awk cmp; do
     command -v $t >/dev/null 2>&1 || { echo "# skip: $t is not installed"; exit 77; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-out.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-trap 'exit 1' INT TERM
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 png_size() {
     od -An -tu1 -j16 -N8 "$1" | awk 'NF == 8 { printf "%dx%d\n", (($1*256+$2)*256+$3)*256+$4, (($5*256+$6)*256+$7)*256+$8 }'
 }
@@ -207,5 +198,4 @@ check "-o FILE.png writes PNGs" [ -s "$tmp/byext.001.png" ]
 "$deckle" "$seed" -o "$tmp/byext.svg" 2>/dev/null
 check "-o FILE.svg writes SVGs" [ -s "$tmp/byext.001.svg" ]
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -8,24 +8,15 @@
 # usage: sh tests/e2e/scripts.sh PATH/TO/deckle SOURCE_DIR      (ctest runs it so)
 # Skips (77) when the fallback fonts or pdftotext are not installed.
 set -u
-[ $# -eq 2 ] || { echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2; exit 2; }
-deckle=$1
-data=$2/tests/data/scripts
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init scripts "$@"
+data=$src/tests/data/scripts
 for f in /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf \
     /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
     /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf; do
     [ -f "$f" ] || { echo "# skip: $f not installed (sh scripts/install-deps.sh)"; exit 77; }
 done
 command -v pdftotext >/dev/null 2>&1 || { echo "# skip: no pdftotext"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-scripts.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-show() { [ -s "$1" ] && sed -n '1,20s/^/#   /p' "$1"; return 0; }
 
 if SOURCE_DATE_EPOCH=0 "$deckle" "$data/deck.md" -o "$tmp/deck.pdf" 2>"$tmp/err"; then
     ok "the scripts deck renders"
@@ -120,5 +111,4 @@ else
     not_ok "another machine's font set-up gives the same PDF bytes"
 fi
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done

@@ -11,34 +11,9 @@
 # DK_E2E_KEEP=1 keeps the temporary folder and prints where it is.
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: sh $0 PATH/TO/deckle SOURCE_DIR" >&2
-    exit 2
-fi
-deckle=$1
-src=$2
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init e2e "$@"
 seed=$src/samples/seed/deck.md
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-e2e.XXXXXX") || exit 1
-if [ "${DK_E2E_KEEP:-}" ]; then
-    echo "# keeping $tmp"
-else
-    trap 'rm -rf "$tmp"' EXIT
-    trap 'exit 1' INT TERM
-fi
-
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-# check DESCRIPTION COMMAND...: ok when the command succeeds
-check() {
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-# show a file's first lines as TAP comments (context for a failure)
-show() { [ -s "$1" ] && sed -n '1,20s/^/#   /p' "$1"; return 0; }
 
 # "WxH" from a PNG's IHDR (bytes 16-23: width, height, big-endian)
 png_size() {
@@ -194,5 +169,4 @@ check "a nonexistent deck leaves no DECK.pdf" [ ! -e "$tmp/absent/nope.pdf" ]
 check "a nonexistent deck leaves no PNGs" [ "$(count_png "$tmp/absent/png" 2>/dev/null || echo 0)" = 0 ]
 check "nothing else left in the folder" [ -z "$(find "$tmp/absent" -type f)" ]
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_done
