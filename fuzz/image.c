@@ -59,9 +59,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (img && !img->missing && (data[0] & 2) && img->w > 0 && img->h > 0) {
         cairo_surface_t *dst = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 32, 32);
         cairo_t *cr = cairo_create(dst);
-        cairo_scale(cr, 32.0 / img->w, 32.0 / img->h);
-        cairo_set_source_surface(cr, img->surface, 0, 0);
-        cairo_paint(cr);
+        double sw, sh;
+        cairo_surface_t *src = dk_image_source(img, DK_IMAGE_RASTER, &sw, &sh);
+        if (src) {
+            cairo_scale(cr, 32.0 / sw, 32.0 / sh);
+            cairo_set_source_surface(cr, src, 0, 0);
+            cairo_paint(cr);
+        }
+        cairo_surface_t *small = dk_image_source_scaled(img, 7, 5);
+        if (small) {
+            cairo_set_source_surface(cr, small, 0, 0);
+            cairo_paint(cr);
+        }
         cairo_destroy(cr);
         cairo_surface_destroy(dst);
     }

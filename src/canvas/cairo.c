@@ -17,6 +17,11 @@
  *    re-render a padded copy of the bitmap (losing a JPEG's original bytes),
  *    so images go with EXTEND_NONE there; an SVG image (a recording surface)
  *    always does, or it would be rasterised outright.
+ *
+ * Which surface an image hands out depends on the target (image.h): a PDF
+ * gets an opaque PNG's pass-through stand-in, a 1x1 surface that stands
+ * for the unit square, so images are scaled from the source's own size,
+ * not from the intrinsic one.
  */
 #include "canvas.h"
 
@@ -105,18 +110,62 @@ static void c_stroke_border(dk_canvas *c, dk_rect r, const double w[4], const dk
     cairo_restore(cr);
 }
 
+/* What the image module should hand out for the surface under `cr`. */
+static dk_image_target target_of(cairo_t *cr) {
+    switch (cairo_surface_get_type(cairo_get_target(cr))) {
+    case CAIRO_SURFACE_TYPE_PDF: return DK_IMAGE_PDF;
+    case CAIRO_SURFACE_TYPE_SVG: return DK_IMAGE_SVG;
+    default: return DK_IMAGE_RASTER;
+    }
+}
+
+/*
+ * A bitmap on a raster surface, reduced once to the box's size in device
+ * pixels and drawn 1:1 at the nearest pixel: cairo's GOOD filter would
+ * otherwise resample the full-size image on every paint (a third of the
+ * time of a PNG slide with a photo). Only for a scale without rotation and
+ * a reduction; returns 0 when it did not draw.
+ */
+static int image_reduced(cairo_t *cr, dk_rect r, const dk_image *img) {
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    if (m.xy != 0 || m.yx != 0 || m.xx <= 0 || m.yy <= 0) return 0;
+    double x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h;
+    cairo_user_to_device(cr, &x0, &y0);
+    cairo_user_to_device(cr, &x1, &y1);
+    double px = round(x0), py = round(y0);
+    long w = lround(x1 - x0), h = lround(y1 - y0);
+    if (w <= 0 || h <= 0 || w > 65535 || h > 65535) return 0;
+    cairo_surface_t *s = dk_image_source_scaled(img, (int)w, (int)h);
+    if (!s) return 0;
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_set_source_surface(cr, s, px, py);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    return 1;
+}
+
 static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     ccanvas *cc = (ccanvas *)c;
     cairo_t *cr = cc->cr;
-    if (!img->surface || img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return;
+    if (img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return;
+    dk_image_target t = target_of(cr);
+    double sw, sh;
+    cairo_surface_t *s = dk_image_source(img, t, &sw, &sh);
+    if (!s || sw <= 0 || sh <= 0) return;
     int pad = !(cc->flags & DK_CANVAS_VECTOR) &&
-              cairo_surface_get_type(img->surface) != CAIRO_SURFACE_TYPE_RECORDING;
+              cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_RECORDING;
     cairo_save(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
     cairo_clip(cr);
+    if (pad && t == DK_IMAGE_RASTER && image_reduced(cr, r, img)) {
+        cairo_restore(cr);
+        return;
+    }
     cairo_translate(cr, r.x, r.y);
-    cairo_scale(cr, r.w / img->w, r.h / img->h);
-    cairo_set_source_surface(cr, img->surface, 0, 0);
+    cairo_scale(cr, r.w / sw, r.h / sh);
+    cairo_set_source_surface(cr, s, 0, 0);
     if (pad) {
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
         cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);

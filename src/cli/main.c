@@ -52,7 +52,7 @@ static void usage(FILE *f) {
           "      --paper P         handout paper: a4 (default) or letter\n"
           "      --notes           handouts: speaker notes beside each slide\n"
           "      --transparent     PNG: transparent background\n"
-          "      --compression N   PNG: zlib level 0-9\n"
+          "      --compression N   PNG: zlib level 0-9 (default 3)\n"
           "  -t, --theme NAME      theme name or .css file (default: front matter, else default)\n"
           "      --no-fix-text     do not repair mojibake\n"
           "      --assets DIR      images may also come from DIR (repeatable); otherwise\n"

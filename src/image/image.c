@@ -4,7 +4,10 @@
  * The format is sniffed from the first bytes, never from the file name
  * (except that an XML file is taken as SVG only when it holds an <svg>):
  *
- *   PNG   cairo's decoder (libpng underneath)
+ *   PNG   only the chunks are read at first (pngpass.c): an opaque PNG goes
+ *         into a PDF undecoded (pngpass.h), and is decoded (libpng,
+ *         load_png) only when a raster or SVG output draws it; other PNGs (alpha, interlaced, damaged) are decoded
+ *         at once, as before, so that a broken file warns where it is used.
  *   JPEG  libjpeg-turbo into an RGB24 surface; the file's bytes ride along
  *         as CAIRO_MIME_TYPE_JPEG, so cairo's PDF writer embeds the JPEG
  *         stream as it is (DCTDecode) instead of re-encoding the pixels.
@@ -23,6 +26,7 @@
  */
 #define _GNU_SOURCE
 #include "image.h"
+#include "pngpass.h"
 
 #include <cairo.h>
 #include <errno.h>
@@ -30,9 +34,11 @@
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <jpeglib.h> /* after stdio.h */
 #include <librsvg/rsvg.h>
+#include <png.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,11 +55,25 @@ static const char why_budget[] = "the deck's images already fill the memory budg
                                  "pixels; make them smaller";
 #define MAX_PIXELS (64.0 * 1024 * 1024)
 
+enum { NSCALED = 4 };
+
 typedef struct entry {
     struct entry *next;
     char *key;  /* resolved path, or the src as written when unresolved */
     dk_image img;
+    cairo_surface_t *surface; /* decoded pixels or an SVG's recording; NULL until needed */
+    unsigned char *png;       /* a pass-through PNG's file (decoded only on demand) */
+    size_t npng;
+    dk_pngpass_info pass;
+    cairo_surface_t *standin; /* its PDF stand-in, made on first use */
+    int failed;               /* decoding on demand failed (warned) */
+    cairo_surface_t *scaled[NSCALED]; /* raster: pixels resized for a box, most recent first */
+    dk_ctx *ctx;              /* for a warning from decoding on demand: where first used */
+    size_t off;
+    char *src;
 } entry;
+
+#define ENTRY(img) ((entry *)((char *)(img) - offsetof(entry, img)))
 
 struct dk_images {
     char *deck_dir; /* realpath */
@@ -107,7 +127,12 @@ void dk_images_free(dk_images *c) {
     if (!c) return;
     for (entry *e = c->entries, *next; e; e = next) {
         next = e->next;
-        if (e->img.surface) cairo_surface_destroy(e->img.surface);
+        if (e->surface) cairo_surface_destroy(e->surface);
+        if (e->standin) cairo_surface_destroy(e->standin);
+        for (int i = 0; i < NSCALED; i++)
+            if (e->scaled[i]) cairo_surface_destroy(e->scaled[i]);
+        free(e->png);
+        free(e->src);
         free(e->key);
         free(e);
     }
@@ -229,26 +254,47 @@ static void take(dk_image *img, cairo_surface_t *s, const char **why) {
         cairo_surface_destroy(s);
         return;
     }
-    img->surface = s;
+    ENTRY(img)->surface = s;
     img->missing = 0;
 }
 
 /* ---- PNG ------------------------------------------------------------------------------- */
 
+/*
+ * libpng straight into a cairo surface, as cairo's own reader does it
+ * (palette and gray expanded, tRNS as alpha, 16 bits scaled to 8, gamma
+ * ignored) minus its copies: rows are read into the surface as B G R X
+ * (A), the layout of cairo's native-endian words, and only images with
+ * alpha get a second pass (premultiplication). The zlib stream's Adler-32
+ * is not checked (chunk CRCs are).
+ */
 typedef struct {
     const unsigned char *p;
     size_t n, at;
-} reader;
+    jmp_buf jmp;
+    char msg[WHY_MAX];
+} png_src;
 
-static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int n) {
-    reader *r = closure;
-    if (r->n - r->at < n) return CAIRO_STATUS_READ_ERROR;
+static void png_read_mem(png_structp png, png_bytep data, size_t n) {
+    png_src *r = png_get_io_ptr(png);
+    if (r->n - r->at < n) png_error(png, "the file ends early");
     memcpy(data, r->p + r->at, n);
     r->at += n;
-    return CAIRO_STATUS_SUCCESS;
 }
 
-static void load_png(dk_image *img, const unsigned char *p, size_t n, const char **why) {
+static void png_fail(png_structp png, png_const_charp msg) {
+    png_src *r = png_get_error_ptr(png);
+    snprintf(r->msg, sizeof r->msg, "broken PNG: %s", msg);
+    longjmp(r->jmp, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp msg) {
+    (void)png;
+    (void)msg; /* damaged ancillary chunks: the picture is still shown */
+}
+
+static void load_png(dk_image *img, const unsigned char *p, size_t n, const char **why,
+                     char *msg) {
     if (n < 24 || memcmp(p + 12, "IHDR", 4) != 0) {
         *why = "broken PNG header";
         return;
@@ -258,13 +304,80 @@ static void load_png(dk_image *img, const unsigned char *p, size_t n, const char
         *why = why_too_large;
         return;
     }
-    reader r = {p, n, 0};
-    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_mem, &r);
-    take(img, s, why);
-    if (!img->missing) {
-        img->w = cairo_image_surface_get_width(s);
-        img->h = cairo_image_surface_get_height(s);
+    png_src r = {.p = p, .n = n};
+    cairo_surface_t *volatile s = NULL;
+    png_bytep *volatile rows = NULL;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
+        *why = "out of memory";
+        return;
     }
+    if (setjmp(r.jmp)) {
+        snprintf(msg, WHY_MAX, "%s", r.msg);
+        *why = msg;
+        png_destroy_read_struct(&png, &info, NULL);
+        if (s) cairo_surface_destroy(s);
+        free(rows);
+        return;
+    }
+    png_set_read_fn(png, &r, png_read_mem);
+#ifdef PNG_IGNORE_ADLER32
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
+    png_read_info(png, info);
+    int ctype = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    if (ctype == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (depth == 16) png_set_scale_16(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    int le = G_BYTE_ORDER == G_LITTLE_ENDIAN;
+    if (le) png_set_bgr(png); /* B G R A in memory: 0xAARRGGBB read as a little-endian word */
+    png_set_filler(png, 0xff, le ? PNG_FILLER_AFTER : PNG_FILLER_BEFORE);
+    if (!le) png_set_swap_alpha(png); /* A R G B */
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    int alpha = png_get_color_type(png, info) & PNG_COLOR_MASK_ALPHA;
+    w = (int)png_get_image_width(png, info);
+    h = (int)png_get_image_height(png, info);
+    s = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) png_error(png, "out of memory");
+    rows = malloc((size_t)h * sizeof *rows);
+    if (!rows) png_error(png, "out of memory");
+    cairo_surface_flush(s);
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) rows[y] = px + (size_t)y * stride;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    if (alpha) {
+        for (int y = 0; y < h; y++) {
+            uint32_t *o = (uint32_t *)(px + (size_t)y * stride);
+            for (int x = 0; x < w; x++) {
+                uint32_t v = o[x], a = v >> 24;
+                if (a == 255) continue;
+                uint32_t r8 = ((v >> 16 & 0xff) * a + 127) / 255;
+                uint32_t g8 = ((v >> 8 & 0xff) * a + 127) / 255;
+                uint32_t b8 = ((v & 0xff) * a + 127) / 255;
+                o[x] = a << 24 | r8 << 16 | g8 << 8 | b8;
+            }
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    /* the file rides along: cairo's SVG writer embeds it instead of re-encoding the pixels */
+    unsigned char *copy = malloc(n);
+    if (copy) {
+        memcpy(copy, p, n);
+        if (cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_PNG, copy, n, free, copy))
+            free(copy);
+    }
+    img->w = w;
+    img->h = h;
+    take(img, s, why);
 }
 
 /* ---- JPEG ------------------------------------------------------------------------------ */
@@ -358,7 +471,8 @@ static void load_jpeg(dk_image *img, unsigned char *bytes, size_t n, const char 
     free(row);
     cairo_surface_mark_dirty(s);
     /* the PDF embeds these bytes instead of the pixels (not for CMYK: see the top) */
-    if (!cmyk && (comps == 1 || comps == 3) &&
+    dk_pngpass_standin_info fake;
+    if (!cmyk && (comps == 1 || comps == 3) && !dk_pngpass_parse(data, n, &fake) &&
         cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, data, n, free, data) ==
             CAIRO_STATUS_SUCCESS) {
         data = NULL;
@@ -549,7 +663,18 @@ static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
     const unsigned char *p = (const unsigned char *)data;
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (n >= 8 && memcmp(p, png_sig, 8) == 0) {
-        load_png(img, p, n, why);
+        entry *e = ENTRY(img);
+        dk_pngpass_scan(p, n, &e->pass);
+        if (e->pass.ok && !too_big(e->pass.w, e->pass.h)) {
+            img->w = e->pass.w; /* decoded later, if ever (dk_image_source) */
+            img->h = e->pass.h;
+            img->missing = 0;
+            e->png = (unsigned char *)data;
+            e->npng = n;
+            data = NULL;
+        } else {
+            load_png(img, p, n, why, msg);
+        }
     } else if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff) {
         load_jpeg(img, (unsigned char *)data, n, why, msg);
         data = NULL; /* handed over */
@@ -590,6 +715,13 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     }
     e->img.missing = 1;
     e->img.path = path;
+    e->ctx = ctx;
+    e->off = off;
+    if (!(e->src = strdup(src))) {
+        free(e->key);
+        free(e);
+        return NULL;
+    }
     char msg[WHY_MAX];
     int unreadable = 0; /* found, but not read (I/O) rather than not decoded */
     if (path && c->pixels >= c->budget) {
@@ -611,4 +743,178 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     e->next = c->entries;
     c->entries = e;
     return &e->img;
+}
+
+/* ---- drawing: pixels on demand -------------------------------------------------------- */
+
+/* A pass-through PNG's pixels, decoded now (once); warned about once if that fails. */
+static cairo_surface_t *pixels(entry *e) {
+    if (e->surface || e->failed || !e->png) return e->surface;
+    const char *why = NULL;
+    char msg[WHY_MAX];
+    load_png(&e->img, e->png, e->npng, &why, msg);
+    if (!e->surface) {
+        e->failed = 1;
+        dk_diag_warn_code(e->ctx, e->off, "image-format", "image '%s': %s", e->src,
+                          why ? why : "cannot be decoded");
+    }
+    return e->surface;
+}
+
+/* The 1x1 surface whose JPEG MIME data is the PNG's stand-in (pngpass.h); NULL on OOM. */
+static cairo_surface_t *standin(entry *e) {
+    size_t n;
+    unsigned char *d = dk_pngpass_standin(e->png, e->npng, &e->pass, &n);
+    if (!d) return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    if (cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, d, n, free, d) !=
+        CAIRO_STATUS_SUCCESS) {
+        free(d);
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void *dk_image_source(const dk_image *img, dk_image_target target, double *sw, double *sh) {
+    entry *e = ENTRY(img);
+    *sw = img->w;
+    *sh = img->h;
+    if (img->missing) return NULL;
+    if (e->png && target == DK_IMAGE_PDF) {
+        if (!e->standin) e->standin = standin(e);
+        if (e->standin) {
+            *sw = *sh = 1; /* the unit square: what a PDF image is drawn into */
+            return e->standin;
+        }
+    }
+    cairo_surface_t *s = e->png ? pixels(e) : e->surface;
+    if (s && cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
+        *sw = cairo_image_surface_get_width(s);
+        *sh = cairo_image_surface_get_height(s);
+    }
+    return s;
+}
+
+/*
+ * A box filter from n samples onto m <= n: output i averages the source
+ * interval [i n/m, (i+1) n/m), samples weighted by how much of them it
+ * covers: source samples from[i] .. from[i] + count[i] - 1, with the weights
+ * wt[first[i]] ..., which sum to exactly 1 << 14. Returns `first`, with
+ * count and from in the same block; NULL on OOM.
+ */
+static int *box_taps(int n, int m, int **count, int **from, uint16_t **wt) {
+    int *first = malloc(3 * (size_t)m * sizeof *first);
+    uint16_t *w = malloc(((size_t)n + 2 * (size_t)m) * sizeof *w);
+    if (!first || !w) {
+        free(first);
+        free(w);
+        return NULL;
+    }
+    *count = first + m;
+    *from = first + 2 * (size_t)m;
+    double scale = (double)n / m;
+    int k = 0;
+    for (int i = 0; i < m; i++) {
+        double a = i * scale, b = (i + 1) * scale;
+        int j0 = (int)a, j1 = (int)ceil(b);
+        if (j1 > n) j1 = n;
+        if (j1 <= j0) j1 = j0 + 1;
+        first[i] = k;
+        (*count)[i] = j1 - j0;
+        (*from)[i] = j0;
+        int given = 0;
+        double cum = 0;
+        for (int j = j0; j < j1; j++) {
+            cum += (DK_MIN(b, j + 1.0) - DK_MAX(a, (double)j)) / scale;
+            int upto = j == j1 - 1 ? 1 << 14 : (int)lround(cum * (1 << 14));
+            w[k++] = (uint16_t)(upto - given);
+            given = upto;
+        }
+    }
+    *wt = w;
+    return first;
+}
+
+/* four 32-bit lanes (GCC and clang vector extension): one pixel's channels */
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+
+/* `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied: averages right). */
+static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h) {
+    int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
+    int ss = cairo_image_surface_get_stride(src);
+    const unsigned char *sp = cairo_image_surface_get_data(src);
+    cairo_surface_t *dst = cairo_image_surface_create(cairo_image_surface_get_format(src), w, h);
+    int *xc = NULL, *yc = NULL, *x0 = NULL, *y0 = NULL;
+    uint16_t *xw = NULL, *yw = NULL;
+    int *xf = box_taps(sw, w, &xc, &x0, &xw), *yf = box_taps(sh, h, &yc, &y0, &yw);
+    uint32_t *acc = malloc((size_t)sw * 4 * sizeof *acc);
+    if (cairo_surface_status(dst) || !xf || !yf || !acc) {
+        cairo_surface_destroy(dst);
+        dst = NULL;
+        goto done;
+    }
+    cairo_surface_flush(dst);
+    unsigned char *dp = cairo_image_surface_get_data(dst);
+    int ds = cairo_image_surface_get_stride(dst);
+    size_t nb = (size_t)sw * 4;
+    for (int y = 0; y < h; y++) {
+        /* vertical: this output row's source rows averaged, kept with 8 fractional bits */
+        const unsigned char *row = sp + (size_t)y0[y] * ss;
+        uint32_t wt = yw[yf[y]];
+        for (size_t k = 0; k < nb; k++) acc[k] = row[k] * wt;
+        for (int t = 1; t < yc[y]; t++) {
+            row = sp + (size_t)(y0[y] + t) * ss;
+            wt = yw[yf[y] + t];
+            for (size_t k = 0; k < nb; k++) acc[k] += row[k] * wt;
+        }
+        for (size_t k = 0; k < nb; k++) acc[k] = (acc[k] + 32) >> 6;
+        /* horizontal, a pixel's four channels at once */
+        unsigned char *o = dp + (size_t)y * ds;
+        for (int x = 0; x < w; x++) {
+            u32x4 a = {0, 0, 0, 0};
+            for (int t = 0; t < xc[x]; t++) {
+                u32x4 c;
+                memcpy(&c, acc + (size_t)(x0[x] + t) * 4, sizeof c);
+                a += c * (uint32_t)xw[xf[x] + t];
+            }
+            a = (a + (1u << 21)) >> 22;
+            for (int c = 0; c < 4; c++) o[4 * x + c] = (unsigned char)a[c];
+        }
+    }
+    cairo_surface_mark_dirty(dst);
+done:
+    free(xf);
+    free(xw);
+    free(yf);
+    free(yw);
+    free(acc);
+    return dst;
+}
+
+void *dk_image_source_scaled(const dk_image *img, int w, int h) {
+    entry *e = ENTRY(img);
+    if (img->missing) return NULL;
+    cairo_surface_t *s = e->png ? pixels(e) : e->surface;
+    if (!s || cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE) return NULL;
+    int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
+    cairo_format_t f = cairo_image_surface_get_format(s);
+    if (w <= 0 || h <= 0 || w > sw || h > sh || (f != CAIRO_FORMAT_RGB24 && f != CAIRO_FORMAT_ARGB32))
+        return NULL;
+    if (w == sw && h == sh) return s;
+    int i = 0;
+    while (i < NSCALED && e->scaled[i] && !(cairo_image_surface_get_width(e->scaled[i]) == w &&
+                                            cairo_image_surface_get_height(e->scaled[i]) == h))
+        i++;
+    cairo_surface_t *r;
+    if (i < NSCALED && e->scaled[i]) {
+        r = e->scaled[i];
+    } else {
+        if (!(r = reduce(s, w, h))) return NULL;
+        i = NSCALED - 1;
+        if (e->scaled[i]) cairo_surface_destroy(e->scaled[i]);
+    }
+    memmove(e->scaled + 1, e->scaled, (size_t)i * sizeof *e->scaled); /* most recent first */
+    e->scaled[0] = r;
+    return r;
 }

@@ -1,8 +1,8 @@
 /*
  * image/ — find, check and decode the images a deck names.
  *
- * Deck-lifetime: decoded images are cached by resolved path, so an image
- * used on five slides is read once and embedded once. Paths resolve against
+ * Deck-lifetime: images are cached by resolved path, so an image used on
+ * five slides is read once, decoded at most once and embedded once. Paths resolve against
  * the deck's folder and must stay inside the deck's project root (the
  * nearest folder above the deck holding .git or .obsidian, else the deck's
  * own folder) unless the user allowed more. URLs with a scheme other than
@@ -17,7 +17,6 @@ typedef struct dk_image {
     const char *path;   /* resolved absolute path (NULL when not found) */
     int w, h;           /* intrinsic size in px; 0 when missing */
     int missing;        /* could not be found, read or decoded */
-    void *surface;      /* cairo_surface_t * (owned by the cache) */
 } dk_image;
 
 typedef struct dk_images dk_images;
@@ -49,6 +48,29 @@ dk_status dk_images_allow(dk_images *c, const char *dir);
  * warning at deck offset `off` naming the image and why.
  */
 const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t off);
+
+/* What an image is drawn onto: what dk_image_source hands out depends on it. */
+typedef enum { DK_IMAGE_RASTER, DK_IMAGE_PDF, DK_IMAGE_SVG } dk_image_target;
+
+/*
+ * The image as a cairo source surface (cairo_surface_t *, owned by the
+ * cache) for drawing onto `target`; *sw x *sh is the size of the source in
+ * its own units, which is to be scaled onto the image's box. Layout needs
+ * only img->w and img->h, so pixels are made here, on first use, once per
+ * deck: an opaque PNG is never decoded for a PDF (pngpass.h), nor for
+ * anything until a raster or SVG output draws it. NULL when there is
+ * nothing to draw (a decoding that failed here is warned about once).
+ */
+void *dk_image_source(const dk_image *img, dk_image_target target, double *sw, double *sh);
+
+/*
+ * Raster outputs: the image's pixels resized to exactly w x h device pixels
+ * by averaging (a box filter), for drawing 1:1 instead of having cairo
+ * filter the full-size image on every paint. Cached per image (a few
+ * sizes). NULL if not a bitmap, not a reduction, or out of memory: then draw
+ * dk_image_source's surface.
+ */
+void *dk_image_source_scaled(const dk_image *img, int w, int h);
 
 /* Resolve `src` to an absolute path inside the rules (malloc'd), or NULL. */
 char *dk_images_resolve(dk_images *c, const char *src, const char **why);

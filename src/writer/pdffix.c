@@ -8,12 +8,19 @@
  * disk with dk_file_write_atomic, so a reader never sees half a PDF and a
  * failed run leaves the old file alone.
  *
+ * Opaque PNGs come out of cairo as stand-ins and get their own compressed
+ * data back here (pass_png; the design is in image/pngpass.h). qpdf keeps
+ * Flate streams as they are (it re-compresses only with --recompress-flate),
+ * so the IDAT bytes reach the file unchanged.
+ *
  * qpdf's warnings are expected for every cairo file with links (the xref
  * repair), so they are not user-facing warnings: they are logged as notes,
  * printed only in verbose mode, and never count towards --strict.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pdffix.h"
+
+#include "../image/pngpass.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -173,6 +180,72 @@ static void set_labels(qpdf_data q, const int *labels, int n) {
     qpdf_oh_replace_key(q, qpdf_get_root(q), "/PageLabels", tree);
 }
 
+static int name_is(qpdf_data q, qpdf_oh dict, const char *key, const char *name) {
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    int is = qpdf_oh_is_name_and_equals(q, v, name);
+    qpdf_oh_release(q, v);
+    return is;
+}
+
+static int int_of(qpdf_data q, qpdf_oh dict, const char *key) {
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    int i = qpdf_oh_is_integer(q, v) ? qpdf_oh_get_int_value_as_int(q, v) : -1;
+    qpdf_oh_release(q, v);
+    return i;
+}
+
+/* If the image stream `o` (dictionary `d`) holds a PNG stand-in, give it the PNG's data. */
+static void pass_png_one(qpdf_data q, qpdf_oh o, qpdf_oh d) {
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    dk_pngpass_standin_info si;
+    if (!(qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &buf, &len) & QPDF_ERRORS) && buf &&
+        dk_pngpass_parse(buf, len, &si) && si.w == int_of(q, d, "/Width") &&
+        si.h == int_of(q, d, "/Height")) {
+        qpdf_oh cs;
+        if (si.ctype == 3) {
+            cs = qpdf_oh_new_array(q);
+            qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/Indexed"));
+            qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/DeviceRGB"));
+            qpdf_oh_append_item(q, cs, qpdf_oh_new_integer(q, si.nplte - 1));
+            qpdf_oh_append_item(q, cs, qpdf_oh_new_binary_string(q, (const char *)si.plte,
+                                                                 3 * (size_t)si.nplte));
+        } else {
+            cs = qpdf_oh_new_name(q, si.ctype == 2 ? "/DeviceRGB" : "/DeviceGray");
+        }
+        qpdf_oh_replace_key(q, d, "/ColorSpace", cs);
+        qpdf_oh_replace_key(q, d, "/BitsPerComponent", qpdf_oh_new_integer(q, si.depth));
+        qpdf_oh parms = qpdf_oh_new_dictionary(q);
+        qpdf_oh_replace_key(q, parms, "/Predictor", qpdf_oh_new_integer(q, 15));
+        qpdf_oh_replace_key(q, parms, "/Colors", qpdf_oh_new_integer(q, dk_pngpass_colors(si.ctype)));
+        qpdf_oh_replace_key(q, parms, "/BitsPerComponent", qpdf_oh_new_integer(q, si.depth));
+        qpdf_oh_replace_key(q, parms, "/Columns", qpdf_oh_new_integer(q, si.w));
+        qpdf_oh_replace_stream_data(q, o, si.idat, si.nidat, qpdf_oh_new_name(q, "/FlateDecode"),
+                                    parms);
+    }
+    free(buf);
+}
+
+/*
+ * Every image XObject cairo wrote from a PNG stand-in (a /DCTDecode stream
+ * that starts with the stand-in header) gets the PNG's IDAT data in its
+ * place, with the colour space and predictor that read it.
+ */
+static void pass_png(qpdf_data q) {
+    qpdf_oh trailer = qpdf_get_trailer(q);
+    int n = int_of(q, trailer, "/Size");
+    for (int id = 1; id < n; id++) {
+        qpdf_oh o = qpdf_get_object_by_id(q, id, 0);
+        if (qpdf_oh_is_stream(q, o)) {
+            qpdf_oh d = qpdf_oh_get_dict(q, o);
+            if (name_is(q, d, "/Subtype", "/Image") && name_is(q, d, "/Filter", "/DCTDecode"))
+                pass_png_one(q, o, d);
+            qpdf_oh_release(q, d);
+        }
+        qpdf_oh_release(q, o);
+    }
+}
+
 dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
                         long source_date_epoch) {
     dk_pdf_fix fix = {.source_date_epoch = source_date_epoch};
@@ -211,6 +284,8 @@ dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_p
     }
     if (fix->lang && *fix->lang)
         qpdf_oh_replace_key(q, qpdf_get_root(q), "/Lang", qpdf_oh_new_unicode_string(q, fix->lang));
+    /* no stand-in in cairo's bytes: no walk over every object */
+    if (!in || dk_pngpass_present(in, nin)) pass_png(q);
     fix_links(q, fix);
     if (fix->labels && fix->nlabels == qpdf_get_num_pages(q)) set_labels(q, fix->labels, fix->nlabels);
     if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
