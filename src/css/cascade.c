@@ -18,6 +18,11 @@
  * bytes), so the thousands of identical <li> or <span> styles are one
  * allocation. A display:none subtree is not matched: its elements share the
  * display:none ancestor's style.
+ *
+ * Pseudo-elements (CSS 2.1 §12.1): selectors ending in ::before / ::after
+ * are filed with the others but only tried when an element's pseudo-element
+ * is styled, a second (and third) cascade per element run only when the
+ * sheets have such selectors. The pseudo-element inherits from its element.
  */
 #include "css-internal.h"
 
@@ -64,6 +69,13 @@ typedef struct {
     dk_style *tmp;
     float root_fs;
     int oom;
+    int want;       /* which selectors apply: 0 the element's, DK_PSEUDO_* a pseudo-element's */
+    int has_pseudo; /* some selector styles a pseudo-element */
+    /* the last var() substitution (see substitute) */
+    const char *sub_text;
+    const struct dk_cvars *sub_vars;
+    css_decl *sub;
+    int sub_n;
 } cascade;
 
 static uint32_t hash_key(int kind, const char *p, size_t n) {
@@ -113,6 +125,7 @@ static int index_build(cascade *cx, const dk_sheet *const *sheets, int nsheets) 
                 e->ua = (unsigned char)sheets[s]->ua;
                 e->sheet = (unsigned char)DK_MIN(s, 126);
                 subject_key(e->sel, e);
+                if (e->sel->pseudo) cx->has_pseudo = 1;
             }
         }
     qsort(ix->e, (size_t)ix->ne, sizeof *ix->e, entry_cmp);
@@ -168,7 +181,7 @@ static void try_bucket(cascade *cx, const bucket *b, const dk_node *e) {
     if (!b) return;
     for (int i = b->start; i < b->end; i++) {
         const entry *en = &cx->ix.e[i];
-        if (!dk_css_match_selector(en->sel, e)) continue;
+        if (en->sel->pseudo != cx->want || !dk_css_match_selector(en->sel, e)) continue;
         const css_rule *r = en->sel->rule;
         for (int d = 0; d < r->ndecls; d++)
             add_match(cx, make_key(r->decls[d].important, en->ua, en->sel->spec, en->sheet, r->decls[d].seq),
@@ -215,9 +228,50 @@ static const dk_style *intern(cascade *cx) {
     return s;
 }
 
-/* Match, cascade and compute one element. 0 on OOM. */
-static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is_root) {
+/* The element's custom-property table from its matched `--name` declarations. 0 on OOM. */
+static int own_vars(cascade *cx, const struct dk_cvars *parent, int n, const struct dk_cvars **out) {
+    const sval **own = malloc((size_t)n * sizeof *own);
+    if (!own) return 0;
+    int k = 0;
+    for (int i = 0; i < cx->nm; i++)
+        if (cx->m[i].d->prop == P_CUSTOM) own[k++] = &cx->m[i].d->v;
+    dk_status st = dk_css_vars_element(cx->a, parent, own, n, out);
+    free(own);
+    return st == DK_OK;
+}
+
+/*
+ * Replace the winning value *win of longhand `p`, which uses var(), by the
+ * value parsed after substitution; `unset` when that is invalid
+ * (css-variables-1 §3.1). The longhands of one shorthand share the text,
+ * so the last parse is reused. 0 on OOM.
+ */
+static int substitute(cascade *cx, const struct dk_cvars *vars, int p, const sval **win) {
+    static const sval unset = {.kind = SV_UNSET};
+    const char *text = (*win)->s;
+    if (text != cx->sub_text || vars != cx->sub_vars) {
+        char *r;
+        cx->sub_text = text;
+        cx->sub_vars = vars;
+        cx->sub_n = 0;
+        if (dk_css_vars_subst(cx->a, vars, text, &r) != DK_OK) return 0;
+        if (r && dk_css_parse_substituted(cx->ctx, cx->a, r, strlen(r), &cx->sub, &cx->sub_n) != DK_OK)
+            return 0;
+    }
+    *win = &unset;
+    for (int i = 0; i < cx->sub_n; i++)
+        if (cx->sub[i].prop == p) *win = &cx->sub[i].v;
+    return 1;
+}
+
+/*
+ * Match, cascade and compute the style of element e (cx->want 0) or of its
+ * pseudo-element cx->want into *out; a pseudo-element no rule matches gets
+ * NULL. 0 on OOM.
+ */
+static int compute(cascade *cx, dk_node *e, const dk_style *parent, int is_root, const dk_style **out) {
     cx->nm = 0;
+    *out = NULL;
     const char *id = NULL, *cls = NULL;
     const dk_attr *style_attr = NULL;
     for (const dk_attr *at = e->attrs; at; at = at->next) {
@@ -242,7 +296,8 @@ static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is
     }
     try_bucket(cx, lookup(&cx->ix, K_TAG, e->tag, strlen(e->tag)), e);
     try_bucket(cx, lookup(&cx->ix, K_ANY, "", 0), e);
-    if (style_attr) {
+    if (cx->want && !cx->nm) return !cx->oom;
+    if (style_attr && !cx->want) {
         css_decl *d;
         int nd;
         if (dk_css_parse_inline(cx->ctx, cx->a, style_attr->value, strlen(style_attr->value),
@@ -255,11 +310,43 @@ static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is
     qsort(cx->m, (size_t)cx->nm, sizeof *cx->m, match_cmp);
     css_compute comp = {.s = cx->tmp, .parent = parent, .media = cx->media, .is_root = is_root};
     comp.root_fs = is_root ? dk_style_initial()->font_size : cx->root_fs;
-    for (int i = 0; i < cx->nm; i++) comp.win[cx->m[i].d->prop] = &cx->m[i].d->v;
+    int ncustom = 0;
+    for (int i = 0; i < cx->nm; i++) {
+        if (cx->m[i].d->prop == P_CUSTOM) ncustom++;
+        else comp.win[cx->m[i].d->prop] = &cx->m[i].d->v;
+    }
+    const struct dk_cvars *vars = parent->cvars;
+    if (ncustom && !own_vars(cx, parent->cvars, ncustom, &vars)) return 0;
+    for (int p = 0; p < P_COUNT; p++)
+        if (comp.win[p] && comp.win[p]->kind == SV_VAR && !substitute(cx, vars, p, &comp.win[p])) return 0;
     dk_css_compute_style(&comp);
-    if (is_root) cx->root_fs = cx->tmp->font_size;
-    e->style = intern(cx);
-    return e->style != NULL;
+    cx->tmp->cvars = vars;
+    if (is_root && !cx->want) cx->root_fs = cx->tmp->font_size;
+    *out = intern(cx);
+    return *out != NULL;
+}
+
+/* e's style, then its ::before / ::after nodes when their content generates a box. 0 on OOM. */
+static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is_root) {
+    if (!compute(cx, e, parent, is_root, &e->style)) return 0;
+    int gen = cx->has_pseudo && e->style->display != DK_DISPLAY_NONE;
+    for (int which = DK_PSEUDO_BEFORE; gen && which <= DK_PSEUDO_AFTER; which++) {
+        const dk_style *s;
+        cx->want = which;
+        int ok = compute(cx, e, e->style, 0, &s);
+        cx->want = 0;
+        if (!ok) return 0;
+        if (!s || !s->content || s->display == DK_DISPLAY_NONE) continue;
+        dk_node *g = dk_node_new_element(cx->a, which == DK_PSEUDO_BEFORE ? "::before" : "::after", e->src);
+        dk_node *t = dk_node_new_text(cx->a, s->content, strlen(s->content), e->src);
+        if (!g || !t) return 0;
+        g->parent = e;
+        g->first = g->last = t;
+        g->style = t->style = s;
+        t->parent = g;
+        *(which == DK_PSEUDO_BEFORE ? &e->before : &e->after) = g;
+    }
+    return 1;
 }
 
 /* Gather <style> elements under root (tree order) and parse each into the slide arena. */
@@ -335,6 +422,7 @@ dk_status dk_css_cascade(dk_ctx *ctx, dk_arena *a, const dk_sheet *const *sheets
     const dk_style *above = root->parent && root->parent->style ? root->parent->style : dk_style_initial();
     for (dk_node *x = root; x;) {
         const dk_style *ps = x == root ? above : x->parent->style;
+        if (x->type == DK_NODE_ELEMENT) x->before = x->after = NULL; /* from an earlier run */
         if (x->type == DK_NODE_TEXT) {
             x->style = ps;
         } else if (x != root && ps->display == DK_DISPLAY_NONE) {

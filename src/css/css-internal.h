@@ -60,6 +60,9 @@ typedef enum {
     SV_STR,       /* s: font-family list, url() */
     SV_TRACKS,    /* tracks/ntracks */
     SV_LINE,      /* grid line: i = line number (0 auto), v = span (0 none) */
+    SV_VAR,       /* a value with var(): s = "property:value" as written, parsed again for each
+                     element once its custom properties are known (css-variables-1 §3) */
+    SV_CUSTOM,    /* a custom property (prop P_CUSTOM): s = its name, raw = its value text */
 } sval_kind;
 
 typedef struct {
@@ -76,6 +79,7 @@ typedef struct {
     const char *s;
     const css_track *tracks;
     int ntracks;
+    const char *raw;    /* SV_CUSTOM: the value text */
 } sval;
 
 /* Longhands, in the order the cascade computes them: font-size and color first. */
@@ -99,9 +103,24 @@ typedef enum {
     P_GRID_COLUMN_START, P_GRID_COLUMN_END, P_GRID_ROW_START, P_GRID_ROW_END,
     P_BORDER_COLLAPSE, P_BORDER_SPACING_H, P_BORDER_SPACING_V, P_HYPHENS,
     P_BG_SIZE_X, P_BG_SIZE_Y, P_BG_POS_X, P_BG_POS_Y, P_BG_REPEAT,
-    P_POSITION, P_TOP, P_RIGHT, P_BOTTOM, P_LEFT, P_Z_INDEX,
+    P_POSITION, P_TOP, P_RIGHT, P_BOTTOM, P_LEFT, P_Z_INDEX, P_GRID_TEMPLATE_AREAS,
+    P_CONTENT,
     P_COUNT
 } css_prop;
+
+/* css_decl.prop of a custom property declaration (`--name: value`) */
+#define P_CUSTOM 0xFFFF
+
+/*
+ * The custom properties of an element (css-variables-1 §2): name -> value
+ * text with var() already substituted; a NULL value is the guaranteed-invalid
+ * value. They all inherit, so an element that declares none shares its
+ * parent's table.
+ */
+struct dk_cvars {
+    const char **name, **val;
+    int n;
+};
 
 const char *dk_css_prop_name(int prop);
 int dk_css_prop_inherited(int prop);
@@ -148,6 +167,7 @@ typedef struct {
     css_compound *c; /* c[0] is the rightmost compound (the subject) */
     int nc;
     unsigned spec;   /* a<<16 | b<<8 | c, each clamped to 255 */
+    unsigned char pseudo; /* the pseudo-element it styles: 0 none, DK_PSEUDO_BEFORE / _AFTER */
     const css_rule *rule;
 } css_selector;
 
@@ -208,6 +228,7 @@ typedef struct {
     css_decl *d;
     int nd, capd;
     int oom;
+    int quiet;         /* no diagnostics (values re-parsed after var() substitution) */
 } css_parser;
 
 /* A warning with its report code ("css-invalid-value", ...; see dk_diag_rec). */
@@ -239,6 +260,20 @@ dk_status dk_css_parse_sheet_mem(dk_ctx *ctx, const char *name, const char *css,
  */
 dk_status dk_css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
                            css_decl **out, int *nout);
+
+/*
+ * Parse "property:value" text produced by var() substitution into
+ * declarations allocated from `a`, without diagnostics (a value that turns
+ * out invalid is invalid at computed-value time, which browsers do not
+ * report). DK_ENOMEM only.
+ */
+dk_status dk_css_parse_substituted(dk_ctx *ctx, dk_arena *a, const char *p, size_t n,
+                                   css_decl **out, int *nout);
+
+/* Custom properties (vars.c): an element's table, and var() substitution in a value. */
+dk_status dk_css_vars_element(dk_arena *a, const struct dk_cvars *parent, const sval *const *own,
+                              int nown, const struct dk_cvars **out);
+dk_status dk_css_vars_subst(dk_arena *a, const struct dk_cvars *v, const char *text, char **out);
 
 /* ---- matching ----------------------------------------------------------- */
 

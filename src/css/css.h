@@ -135,6 +135,9 @@ typedef struct dk_style {
     float flex_grow, flex_shrink;
     dk_len flex_basis;
     int grid_col_start, grid_col_span, grid_row_start, grid_row_span; /* 0 = auto */
+    const char *grid_areas;       /* grid-template-areas: rows split by '\n', cells by ' ',
+                                     "." a null cell; NULL: none (named areas are resolved
+                                     into the items' line numbers by css/) */
 
     /* added with the css/ implementation */
     float line_height_factor;     /* > 0: line-height was a unitless number; it is what
@@ -159,7 +162,16 @@ typedef struct dk_style {
     unsigned char z_auto;           /* 1: z-index auto (no stacking context of its own) */
     int z_index;                    /* when !z_auto */
     dk_len inset[4];                /* top right bottom left: px, % or auto */
+
+    const struct dk_cvars *cvars;   /* custom properties (css/ only; NULL: none) */
+
+    /* generated content (CSS 2.1 §12.2): the text of `content` with its strings joined
+       (counters, attr(), url() add nothing); NULL for none / normal */
+    const char *content;
 } dk_style;
+
+/* Pseudo-elements that generate boxes (CSS 2.1 §12.1). */
+enum { DK_PSEUDO_BEFORE = 1, DK_PSEUDO_AFTER = 2 };
 
 /* Is the box out of flow (absolutely positioned: absolute or fixed)? */
 static inline int dk_style_out_of_flow(const dk_style *s) { return s->position >= DK_POS_ABSOLUTE; }
@@ -201,7 +213,11 @@ typedef struct {
  * rules of `sheets` (in order of increasing precedence: UA first), then the
  * `style` attribute, then inheritance; write node->style. Rules in <style>
  * elements inside the tree are added after `sheets`. Styles are allocated
- * from `a`. Fails only with DK_ENOMEM.
+ * from `a`. An element whose ::before / ::after has a `content` other than
+ * none/normal gets node->before / ->after: a node outside the child list
+ * (tag "::before" / "::after", the pseudo-element's style, one text child
+ * holding the content) for box/ to place first / last. Fails only with
+ * DK_ENOMEM.
  */
 dk_status dk_css_cascade(dk_ctx *ctx, dk_arena *a, const dk_sheet *const *sheets, int nsheets,
                          const dk_media *media, dk_node *root);

@@ -239,7 +239,7 @@ void dk_css_dump_tokens(const tok *t, int n, dk_buf *out) {
 
 /* "name: value[ !important]" for one longhand declaration. */
 void dk_css_dump_decl(const css_decl *d, dk_buf *out) {
-    dk_buf_printf(out, "%s: ", dk_css_prop_name(d->prop));
+    dk_buf_printf(out, "%s: ", d->prop == P_CUSTOM ? d->v.s : dk_css_prop_name(d->prop));
     dk_css_dump_sval(d->prop, &d->v, out);
     if (d->important) dk_buf_adds(out, " !important");
 }
@@ -286,6 +286,7 @@ static void dump_selector(const css_selector *s, dk_buf *out) {
         dump_compound(&s->c[k], out);
         if (k > 0) dk_buf_adds(out, comb[s->c[k - 1].comb]);
     }
+    if (s->pseudo) dk_buf_adds(out, s->pseudo == DK_PSEUDO_BEFORE ? "::before" : "::after");
 }
 
 /*

@@ -10,8 +10,10 @@
  * offending token, except at-rules that are legitimately of no use to us
  * (@font-face, @import, @page, @keyframes, @charset), which go silently.
  *
+ * A selector may end in ::before / ::after (or the CSS 2 :before / :after):
+ * it then styles that pseudo-element of its subject (css_selector.pseudo).
  * Selectors that are valid CSS but can never match in a static slide
- * (:hover, ::before, ...) are dropped from their list without a warning;
+ * (:hover, ::first-line, ...) are dropped from their list without a warning;
  * with ctx->verbose a note says so, once per deck for each selector.
  */
 #include "css-internal.h"
@@ -27,6 +29,7 @@
  */
 static void vreport(css_parser *ps, dk_diag_level lv, const char *code, size_t off, const char *fmt,
                     va_list ap) {
+    if (ps->quiet) return;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t at = DK_NOPOS;
@@ -72,7 +75,7 @@ void dk_css_note(css_parser *ps, size_t off, const char *fmt, ...) {
  * value once instead of at each use.
  */
 void dk_css_note_once(css_parser *ps, const char *key, size_t off, const char *fmt, ...) {
-    if (!ps->ctx->verbose || !dk_ctx_once(ps->ctx, key)) return;
+    if (ps->quiet || !ps->ctx->verbose || !dk_ctx_once(ps->ctx, key)) return;
     va_list ap;
     va_start(ap, fmt);
     vreport(ps, DK_DIAG_NOTE, NULL, off, fmt, ap);
@@ -218,6 +221,7 @@ typedef struct {
     css_simple s[32];
     int n;
     int never;        /* an unsupported pseudo: the selector never matches */
+    int pseudo;       /* ends in ::before / ::after: DK_PSEUDO_* */
     unsigned a, b, c; /* specificity */
 } cbuild;
 
@@ -245,8 +249,13 @@ static int pseudo(css_parser *ps, int *pi, int e, cbuild *cb, int element, int i
                                            dk_str_ieq(t->s, "first-letter")))) {
         if (t->type != T_IDENT && t->type != T_FUNCTION) return *bad = t->off, 0;
         *pi = next_cv(ps, i);
-        cb->never = 1;
         cb->c++;
+        /* CSS Pseudo-Elements 4 §3: ::before / ::after must come last; complex_sel checks
+           that no combinator follows */
+        if (t->type == T_IDENT && !cb->pseudo && !in_not && (dk_str_ieq(t->s, "before") || dk_str_ieq(t->s, "after")))
+            cb->pseudo = dk_str_ieq(t->s, "before") ? DK_PSEUDO_BEFORE : DK_PSEUDO_AFTER;
+        else
+            cb->never = 1;
         return 1;
     }
     if (t->type == T_IDENT) {
@@ -340,6 +349,8 @@ static int compound(css_parser *ps, int *pi, int e, cbuild *cb, int in_not, size
         if (cb->n >= (int)(sizeof cb->s / sizeof *cb->s) - 1) return *bad = t->off, 0;
         css_simple *s = &cb->s[cb->n];
         memset(s, 0, sizeof *s);
+        if (cb->pseudo && (t->type == T_HASH || t->type == T_LBRACKET || t->type == T_COLON || is_delim(t, '.')))
+            cb->never = 1; /* something after ::before: (mostly) invalid or never matching */
         if (t->type == T_HASH && t->hash_id) {
             s->type = S_ID;
             s->name = dk_arena_strndup(ps->mem, t->s.p, t->s.n);
@@ -409,6 +420,7 @@ static int complex_sel(css_parser *ps, int b, int e, css_selector *out, int *nev
     int i = skip_ws(ps, b, e);
     unsigned char comb = C_NONE;
     *never = 0;
+    out->pseudo = 0;
     cbuild *cb = malloc(sizeof *cb);
     if (!cb) return ps->oom = 1, 0;
     int ok = 1;
@@ -419,7 +431,8 @@ static int complex_sel(css_parser *ps, int b, int e, css_selector *out, int *nev
             ok = 0;
             break;
         }
-        if (cb->never) *never = 1;
+        if (cb->never || out->pseudo) *never = 1; /* a compound after a pseudo-element */
+        out->pseudo = (unsigned char)cb->pseudo;
         a += cb->a, bb += cb->b, c += cb->c;
         if (!finish_compound(ps, cb, &parts[np])) {
             ps->oom = 1, ok = 0;
@@ -808,15 +821,13 @@ void dk_sheet_free(dk_sheet *s) {
     free(s);
 }
 
-/*
- * Parse the value of a `style` attribute as a declaration list; see
- * css-internal.h. Diagnostics point at `off` plus the offset in the value.
- */
-dk_status dk_css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
-                           css_decl **out, int *nout) {
+/* A declaration list outside any sheet; diagnostics at `off` plus the offset in it. */
+static dk_status parse_decl_list(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
+                                 int quiet, css_decl **out, int *nout) {
     dk_status st = DK_ENOMEM;
     dk_arena *scratch = dk_arena_new();
-    css_parser ps = {.ctx = ctx, .mem = a, .src = p, .n = n, .base_off = off, .name = "style"};
+    css_parser ps = {.ctx = ctx, .mem = a, .src = p, .n = n, .base_off = off, .name = "style",
+                     .quiet = quiet};
     tok *t = NULL;
     int nt = 0;
     *out = NULL;
@@ -833,4 +844,18 @@ done:
     free(t);
     dk_arena_free(scratch);
     return st;
+}
+
+/*
+ * Parse the value of a `style` attribute as a declaration list; see
+ * css-internal.h. Diagnostics point at `off` plus the offset in the value.
+ */
+dk_status dk_css_parse_inline(dk_ctx *ctx, dk_arena *a, const char *p, size_t n, size_t off,
+                           css_decl **out, int *nout) {
+    return parse_decl_list(ctx, a, p, n, off, 0, out, nout);
+}
+
+dk_status dk_css_parse_substituted(dk_ctx *ctx, dk_arena *a, const char *p, size_t n,
+                                   css_decl **out, int *nout) {
+    return parse_decl_list(ctx, a, p, n, DK_NOPOS, 1, out, nout);
 }

@@ -124,6 +124,8 @@ static const propinfo props[P_COUNT] = {
     [P_BOTTOM] = {"bottom", 0, FLD(inset[2])},
     [P_LEFT] = {"left", 0, FLD(inset[3])},
     [P_Z_INDEX] = {"z-index", 0, 0, 0},
+    [P_GRID_TEMPLATE_AREAS] = {"grid-template-areas", 0, FLD(grid_areas)},
+    [P_CONTENT] = {"content", 0, FLD(content)},
 };
 
 const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
@@ -708,6 +710,43 @@ static int p_tracks(vc *c, sval *out) {
     return 1;
 }
 
+/*
+ * content (CSS 2.1 §12.2): normal | none | [ <string> | counter() | counters() | attr() |
+ * open-quote | close-quote | no-open-quote | no-close-quote | url() ]+. The strings are
+ * joined into SV_STR (quotes as the English curly ones); the rest is accepted but adds no
+ * text, so the box is still generated. none and normal are SV_KW.
+ */
+static int p_content(vc *c, sval *out) {
+    const tok *t = peek(c);
+    if (t && t->type == T_IDENT && (dk_str_ieq(t->s, "none") || dk_str_ieq(t->s, "normal"))) {
+        take(c);
+        *out = (sval){.kind = SV_KW};
+        return 1;
+    }
+    dk_buf b = {0};
+    int n = 0, ok = 1;
+    while (ok && (t = peek(c))) {
+        if (t->type == T_STRING) dk_buf_add(&b, t->s.p, t->s.n);
+        else if (t->type == T_IDENT && dk_str_ieq(t->s, "open-quote")) dk_buf_adds(&b, "\xE2\x80\x9C");
+        else if (t->type == T_IDENT && dk_str_ieq(t->s, "close-quote")) dk_buf_adds(&b, "\xE2\x80\x9D");
+        else if (t->type == T_IDENT) ok = dk_str_ieq(t->s, "no-open-quote") || dk_str_ieq(t->s, "no-close-quote");
+        else if (t->type == T_FUNCTION)
+            ok = dk_str_ieq(t->s, "counter") || dk_str_ieq(t->s, "counters") || dk_str_ieq(t->s, "attr");
+        else ok = t->type == T_URL;
+        take(c);
+        n++;
+    }
+    if (ok && n && !b.oom) {
+        *out = (sval){.kind = SV_STR, .s = dk_arena_strndup(c->ps->mem, b.p ? b.p : "", b.n)};
+        if (!out->s) c->ps->oom = 1;
+    } else {
+        ok = 0;
+    }
+    if (b.oom) c->ps->oom = 1;
+    dk_buf_free(&b);
+    return ok;
+}
+
 /* A grid line: auto | <integer> | span <integer>? | <integer> span (named lines: unsupported). */
 static int p_line(vc *c, sval *out) {
     const tok *t = peek(c);
@@ -716,6 +755,14 @@ static int p_line(vc *c, sval *out) {
         take(c);
         *out = v;
         return 1;
+    }
+    if (t && t->type == T_IDENT && !dk_str_ieq(t->s, "span")) {
+        /* a named area's line (css-grid-1 §8.3.1); resolved in place() */
+        take(c);
+        v.s = dk_arena_strndup(c->ps->mem, t->s.p, t->s.n);
+        if (!v.s) c->ps->oom = 1;
+        *out = v;
+        return v.s != NULL;
     }
     int got = 0;
     while ((t = peek(c)) && got < 2) {
@@ -737,6 +784,55 @@ static int p_line(vc *c, sval *out) {
     }
     *out = v;
     return 1;
+}
+
+/*
+ * grid-template-areas: none | <string>+ (css-grid-1 §7.3). Each string is a
+ * row of cell names; a run of '.' is a null cell. Rows of different lengths
+ * make the value invalid. Kept as one string: rows split by '\n', cells by ' '.
+ */
+static int p_areas(vc *c, sval *out) {
+    const tok *t = peek(c);
+    if (t && t->type == T_IDENT && dk_str_ieq(t->s, "none")) {
+        take(c);
+        *out = (sval){.kind = SV_STR};
+        return 1;
+    }
+    dk_buf b = {0};
+    int ncols = -1, ok = 1;
+    while (ok && (t = peek(c)) && t->type == T_STRING) {
+        take(c);
+        int n = 0;
+        if (b.n) dk_buf_addc(&b, '\n');
+        for (size_t i = 0; i < t->s.n;) {
+            char ch = t->s.p[i];
+            if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') {
+                i++;
+                continue;
+            }
+            if (n++) dk_buf_addc(&b, ' ');
+            if (ch == '.') {
+                while (i < t->s.n && t->s.p[i] == '.') i++;
+                dk_buf_addc(&b, '.');
+                continue;
+            }
+            size_t j = i;
+            while (j < t->s.n && !strchr(" \t\n\r\f.", t->s.p[j])) j++;
+            dk_buf_add(&b, t->s.p + i, j - i);
+            i = j;
+        }
+        if (!n || (ncols >= 0 && n != ncols)) ok = 0;
+        ncols = n;
+    }
+    if (ok && ncols > 0 && !b.oom) {
+        *out = (sval){.kind = SV_STR, .s = dk_arena_strndup(c->ps->mem, b.p, b.n)};
+        if (!out->s) c->ps->oom = 1;
+    } else {
+        ok = 0;
+    }
+    if (b.oom) c->ps->oom = 1;
+    dk_buf_free(&b);
+    return ok;
 }
 
 static int p_align(vc *c, sval *out) {
@@ -883,6 +979,8 @@ static int p_longhand(vc *c, int p, sval *out) {
     }
     case P_GRID_COLUMN_START: case P_GRID_COLUMN_END: case P_GRID_ROW_START: case P_GRID_ROW_END:
         return p_line(c, out);
+    case P_GRID_TEMPLATE_AREAS: return p_areas(c, out);
+    case P_CONTENT: return p_content(c, out);
     case P_POSITION: {
         const tok *t = peek(c);
         if (!p_kw(c, kw_position, out)) return 0;
@@ -931,7 +1029,7 @@ enum {
     SH_BORDER_LEFT, SH_BORDER_WIDTH, SH_BORDER_STYLE, SH_BORDER_COLOR, SH_BORDER_RADIUS,
     SH_BACKGROUND, SH_FONT, SH_TEXT_DECORATION, SH_LIST_STYLE, SH_GAP, SH_FLEX, SH_FLEX_FLOW,
     SH_GRID_COLUMN, SH_GRID_ROW, SH_PLACE_ITEMS, SH_PLACE_SELF, SH_PLACE_CONTENT, SH_BORDER_SPACING,
-    SH_BG_SIZE, SH_BG_POSITION, SH_INSET, SH_END
+    SH_BG_SIZE, SH_BG_POSITION, SH_INSET, SH_GRID_AREA, SH_END
 };
 
 static const struct {
@@ -945,7 +1043,7 @@ static const struct {
     {"border-color", SH_BORDER_COLOR}, {"border-radius", SH_BORDER_RADIUS},
     {"background", SH_BACKGROUND}, {"font", SH_FONT}, {"text-decoration", SH_TEXT_DECORATION},
     {"list-style", SH_LIST_STYLE}, {"gap", SH_GAP}, {"grid-gap", SH_GAP}, {"flex", SH_FLEX},
-    {"flex-flow", SH_FLEX_FLOW}, {"grid-column", SH_GRID_COLUMN}, {"grid-row", SH_GRID_ROW},
+    {"flex-flow", SH_FLEX_FLOW}, {"grid-area", SH_GRID_AREA}, {"grid-column", SH_GRID_COLUMN}, {"grid-row", SH_GRID_ROW},
     {"place-items", SH_PLACE_ITEMS}, {"place-self", SH_PLACE_SELF},
     {"place-content", SH_PLACE_CONTENT}, {"border-spacing", SH_BORDER_SPACING},
     {"background-size", SH_BG_SIZE}, {"background-position", SH_BG_POSITION},
@@ -1017,6 +1115,10 @@ static int sh_longhands(int sh, int *out) {
     case SH_FLEX_FLOW: out[n++] = P_FLEX_DIRECTION, out[n++] = P_FLEX_WRAP; break;
     case SH_GRID_COLUMN: out[n++] = P_GRID_COLUMN_START, out[n++] = P_GRID_COLUMN_END; break;
     case SH_GRID_ROW: out[n++] = P_GRID_ROW_START, out[n++] = P_GRID_ROW_END; break;
+    case SH_GRID_AREA:
+        out[n++] = P_GRID_ROW_START, out[n++] = P_GRID_COLUMN_START;
+        out[n++] = P_GRID_ROW_END, out[n++] = P_GRID_COLUMN_END;
+        break;
     case SH_PLACE_ITEMS: out[n++] = P_ALIGN_ITEMS, out[n++] = P_JUSTIFY_ITEMS; break;
     case SH_PLACE_SELF: out[n++] = P_ALIGN_SELF, out[n++] = P_JUSTIFY_SELF; break;
     case SH_PLACE_CONTENT: out[n++] = P_JUSTIFY_CONTENT; break;
@@ -1032,12 +1134,12 @@ static const char *const ignored_props[] = {
     "border-image", "box-decoration-break",
     "box-shadow", "break-after", "break-before", "break-inside", "caption-side", "caret-color",
     "clear", "clip", "clip-path", "color-scheme", "column-count", "column-rule", "column-width",
-    "columns", "column-span", "column-fill", "column-gap-rule", "contain", "content", "counter-increment", "counter-reset", "counter-set",
+    "columns", "column-span", "column-fill", "column-gap-rule", "contain", "counter-increment", "counter-reset", "counter-set",
     "cursor", "empty-cells", "fill", "filter", "float", "font-display", "font-feature-settings",
     "font-kerning", "font-optical-sizing", "font-smoothing", "font-stretch", "font-synthesis",
     "font-variant", "font-variant-ligatures", "font-variant-numeric", "font-variation-settings",
-    "grid-area", "grid-auto-columns", "grid-auto-flow", "grid-auto-rows", "grid-template",
-    "grid-template-areas", "hanging-punctuation", "image-rendering", "isolation",
+    "grid-auto-columns", "grid-auto-flow", "grid-auto-rows", "grid-template",
+    "hanging-punctuation", "image-rendering", "isolation",
     "line-break", "list-style-image", "list-style-position", "margin-block",
     "margin-inline", "mask", "mix-blend-mode", "object-position", "order", "orphans",
     "outline", "outline-color", "outline-offset", "outline-style", "outline-width",
@@ -1060,6 +1162,13 @@ static int is_ignored(dk_str name) {
     if (name.n > 1 && name.p[0] == '-') return 1; /* -webkit-*, -moz-*, and --custom */
     for (size_t k = 0; k < sizeof ignored_props / sizeof *ignored_props; k++)
         if (dk_str_ieq(name, ignored_props[k])) return 1;
+    return 0;
+}
+
+/* Does the value use var() (anywhere, nested functions included)? */
+static int uses_var(const css_parser *ps, int b, int e) {
+    for (int i = b; i < e; i++)
+        if (ps->t[i].type == T_FUNCTION && dk_str_ieq(ps->t[i].s, "var")) return 1;
     return 0;
 }
 
@@ -1285,14 +1394,21 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
         }
         return gd || gw;
     }
-    case SH_GRID_COLUMN: case SH_GRID_ROW:
-        if (!p_line(c, &v[0])) return 0;
-        v[1] = (sval){.kind = SV_LINE};
-        if (is_delim_c(peek(c), '/')) {
+    case SH_GRID_COLUMN: case SH_GRID_ROW: case SH_GRID_AREA: {
+        /* 1 to 2 (4 for grid-area) lines split by '/'; an omitted one copies the
+           first when that is a name, else is auto (css-grid-1 §8.4) */
+        int max = sh == SH_GRID_AREA ? 4 : 2, k = 0;
+        if (!p_line(c, &v[k++])) return 0;
+        while (k < max && is_delim_c(peek(c), '/')) {
             take(c);
-            if (!p_line(c, &v[1])) return 0;
+            if (!p_line(c, &v[k++])) return 0;
+        }
+        for (int i = k; i < max; i++) {
+            const sval *from = &v[i == 3 ? 1 : 0];
+            v[i] = from->s ? *from : (sval){.kind = SV_LINE};
         }
         return at_end(c);
+    }
     case SH_PLACE_ITEMS: case SH_PLACE_SELF:
         if (!p_align(c, &v[0])) return 0;
         if (!p_align(c, &v[1])) v[1] = v[0];
@@ -1314,6 +1430,16 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
 void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, int e, int important) {
     int prop = -1, sh = -1, lh[16], nlh;
     sval v[16];
+    if (name.n > 2 && name.p[0] == '-' && name.p[1] == '-') {
+        /* a custom property: its value is kept as text (css-variables-1 §2) */
+        while (b < e && ps->t[b].type == T_WS) b++;
+        size_t vb = b < e ? ps->t[b].off : 0, ve = b < e ? ps->t[e].off : 0;
+        sval cv = {.kind = SV_CUSTOM, .s = dk_arena_strndup(ps->mem, name.p, name.n),
+                   .raw = dk_arena_strndup(ps->mem, ps->src + vb, ve - vb)};
+        if (!cv.s || !cv.raw) ps->oom = 1;
+        else emit(ps, P_CUSTOM, &cv, important, name_off);
+        return;
+    }
     for (int p = 0; p < P_COUNT && prop < 0; p++)
         if (dk_str_ieq(name, props[p].name)) prop = p;
     for (size_t k = 0; k < sizeof aliases / sizeof *aliases && prop < 0; k++)
@@ -1350,8 +1476,23 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
                     (int)name.n, name.p);
         return;
     }
+    if (uses_var(ps, b, e)) {
+        /* parsed per element once var() is substituted; every longhand of a
+           shorthand waits for it (css-variables-1 §3.1, pending-substitution) */
+        char *text = dk_arena_alloc(ps->mem, name.n + 1 + (vend - voff) + 1);
+        if (!text) {
+            ps->oom = 1;
+            return;
+        }
+        memcpy(text, name.p, name.n);
+        text[name.n] = ':';
+        memcpy(text + name.n + 1, ps->src + voff, vend - voff);
+        sval pv = {.kind = SV_VAR, .s = text};
+        for (int i = 0; i < nlh; i++) emit(ps, lh[i], &pv, important, name_off);
+        return;
+    }
     const tok *fn = uses_unsupported_fn(ps, b, e);
-    if (fn) {
+    if (fn && !(prop == P_CONTENT && dk_str_ieq(fn->s, "attr"))) { /* content: attr() adds no text */
         char key[64];
         snprintf(key, sizeof key, "css-fn:%.*s", (int)DK_MIN(fn->s.n, 40), fn->s.p);
         for (char *q = key; *q; q++)
@@ -1435,9 +1576,34 @@ static void copy_tracks(dk_track *dst, int *n, const css_compute *cx, const sval
  * Resolve grid placement (start line, end line) into the style's
  * (start, span) pair; negative lines count from the parent's explicit end.
  */
-static void place(const sval *st, const sval *en, int ntracks, int *start, int *span) {
+/*
+ * The line where the area `name` of `areas` starts (end = 0) or ends, as a
+ * column (col = 1) or row line number; 0 when there is no such area.
+ */
+static int area_line(const char *areas, const char *name, int col, int end) {
+    int row = 0, cell = 0, lo = -1, hi = -1;
+    size_t nl = strlen(name);
+    for (const char *p = areas; p && *p;) {
+        size_t k = strcspn(p, " \n");
+        if (k == nl && memcmp(p, name, nl) == 0) {
+            int at = col ? cell : row;
+            if (lo < 0 || at < lo) lo = at;
+            if (at > hi) hi = at;
+        }
+        p += k;
+        if (*p == '\n') row++, cell = 0;
+        else if (*p == ' ') cell++;
+        if (*p) p++;
+    }
+    return lo < 0 ? 0 : end ? hi + 2 : lo + 1;
+}
+
+static void place(const sval *st, const sval *en, int ntracks, const char *areas, int col, int *start,
+                  int *span) {
     int lines = ntracks + 1;
     int s = st && st->kind == SV_LINE ? st->i : 0, e = en && en->kind == SV_LINE ? en->i : 0;
+    if (st && st->kind == SV_LINE && st->s) s = area_line(areas, st->s, col, 0);
+    if (en && en->kind == SV_LINE && en->s) e = area_line(areas, en->s, col, 1);
     int ss = st && st->kind == SV_LINE ? (int)st->v : 0, es = en && en->kind == SV_LINE ? (int)en->v : 0;
     if (s < 0) s = DK_MAX(1, lines + 1 + s);
     if (e < 0) e = DK_MAX(1, lines + 1 + e);
@@ -1551,6 +1717,8 @@ static void apply(css_compute *cx, int p, const sval *v) {
     case P_TOP: case P_RIGHT: case P_BOTTOM: case P_LEFT:
         s->inset[p - P_TOP] = to_len(cx, v->v, v->unit);
         break;
+    case P_GRID_TEMPLATE_AREAS: s->grid_areas = v->s; break;
+    case P_CONTENT: s->content = v->kind == SV_STR ? v->s : NULL; break;
     case P_Z_INDEX:
         s->z_auto = v->kind != SV_NUM;
         s->z_index = v->kind == SV_NUM ? (int)v->v : 0;
@@ -1684,6 +1852,7 @@ void dk_css_compute_style(css_compute *cx) {
     for (int p = 0; p < P_COUNT; p++) {
         const sval *v = cx->win[p];
         int kind = v ? v->kind : props[p].inherited ? SV_INHERIT : SV_INITIAL;
+        if (kind == SV_VAR || kind == SV_CUSTOM) kind = SV_UNSET; /* not substituted: invalid */
         if (kind == SV_UNSET) kind = props[p].inherited ? SV_INHERIT : SV_INITIAL;
         if (kind == SV_INHERIT) copy_prop(s, par, p);
         else if (kind == SV_INITIAL) copy_prop(s, init, p);
@@ -1713,9 +1882,9 @@ void dk_css_compute_style(css_compute *cx) {
         if (!s->text_decoration) s->text_decoration_color = par->text_decoration_color;
         s->text_decoration |= par->text_decoration;
     }
-    place(cx->win[P_GRID_COLUMN_START], cx->win[P_GRID_COLUMN_END], par->ngrid_cols,
-          &s->grid_col_start, &s->grid_col_span);
-    place(cx->win[P_GRID_ROW_START], cx->win[P_GRID_ROW_END], par->ngrid_rows,
+    place(cx->win[P_GRID_COLUMN_START], cx->win[P_GRID_COLUMN_END], par->ngrid_cols, par->grid_areas,
+          1, &s->grid_col_start, &s->grid_col_span);
+    place(cx->win[P_GRID_ROW_START], cx->win[P_GRID_ROW_END], par->ngrid_rows, par->grid_areas, 0,
           &s->grid_row_start, &s->grid_row_span);
     int pd = par->display;
     /* the root is never out of flow; absolutely positioned boxes are blockified (§9.7) */
@@ -1807,6 +1976,8 @@ void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
     static const char *const global[] = {"", "inherit", "initial", "unset"};
     switch (v->kind) {
     case SV_INHERIT: case SV_INITIAL: case SV_UNSET: dk_buf_adds(out, global[v->kind]); break;
+    case SV_VAR: dk_buf_printf(out, "pending(%s)", v->s); break;
+    case SV_CUSTOM: dk_buf_printf(out, "%s", v->raw); break;
     case SV_LEN: dump_unit(out, v->v, v->unit); break;
     case SV_NUM: dk_css_dump_float(out, v->v); break;
     case SV_COLOR:
@@ -1835,7 +2006,8 @@ void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
         }
         break;
     case SV_LINE:
-        if (v->v) dk_buf_printf(out, "span %d", (int)v->v);
+        if (v->s) dk_buf_adds(out, v->s);
+        else if (v->v) dk_buf_printf(out, "span %d", (int)v->v);
         else if (v->i) dk_buf_printf(out, "%d", v->i);
         else dk_buf_adds(out, "auto");
         break;
@@ -1847,8 +2019,8 @@ void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
                 if (v->i & k->v) dk_buf_printf(out, "%s%s", sep, k->name), sep = " ";
             break;
         }
-        if (p == P_LINE_HEIGHT) {
-            dk_buf_adds(out, "normal");
+        if (p == P_LINE_HEIGHT || p == P_CONTENT) {
+            dk_buf_adds(out, p == P_CONTENT ? "none" : "normal"); /* content: normal == none here */
             break;
         }
         for (const kw *k = kw_table(p); k && k->name; k++)

@@ -42,6 +42,8 @@ typedef struct dk_node {
     int nth_of_type;     /* elements: 1-based position among siblings with the same tag */
     int nth;             /* elements: 1-based position among element siblings */
     const struct dk_style *style; /* set by css/ (text nodes share the parent's) */
+    struct dk_node *before, *after; /* set by css/: generated ::before / ::after (not in the
+                                       child list; parent is this element), or NULL */
 } dk_node;
 
 /*

@@ -705,6 +705,24 @@ static void marp_section(job *j, dk_node *root, dk_node *body) {
     }
 }
 
+/* <style> elements of a Marp slide: their section::after page-number rules go to
+   div.deckle-pagination, as the theme's do (dk_marp_pagination_css); left alone, css/
+   would generate a second page number as the section's ::after. */
+static void style_pagination(job *j, dk_node *root) {
+    for (dk_node *n = root; n && j->st == DK_OK; n = next_node(root, n, 0)) {
+        if (!dk_node_is(n, "style")) continue;
+        for (dk_node *t = n->first; t && j->st == DK_OK; t = t->next) {
+            if (t->type != DK_NODE_TEXT || !t->text_len) continue;
+            dk_buf b = {0};
+            dk_marp_pagination_css(t->text, t->text_len, &b);
+            if (b.oom) j->st = DK_ENOMEM;
+            else if (b.n != t->text_len && !(t->text = dk_arena_strndup(j->a, b.p, b.n))) j->st = DK_ENOMEM;
+            else t->text_len = b.n;
+            dk_buf_free(&b);
+        }
+    }
+}
+
 dk_status dk_marp_transform(dk_ctx *ctx, dk_arena *a, const dk_marp_in *in, dk_node *root) {
     job j = {ctx, a, in, DK_OK};
     dk_node *body = child_el(root, "body");
@@ -714,6 +732,7 @@ dk_status dk_marp_transform(dk_ctx *ctx, dk_arena *a, const dk_marp_in *in, dk_n
     if (j.st == DK_OK && in->deck && in->deck->marp && in->deck->dirs &&
         in->slide >= 0 && in->slide < in->deck->nslides) {
         marp_section(&j, root, body);
+        style_pagination(&j, root);
     } else if (j.st == DK_OK) {
         /* reveal.js slide backgrounds on a plain slide */
         dk_buf b = {0};

@@ -95,6 +95,15 @@ char *dk_marp_find_theme(const dk_theme_env *env, const char *name, int *by_file
  */
 dk_status dk_marp_theme_read(dk_ctx *ctx, const dk_theme_env *env, const char *path, dk_buf *out);
 
+/*
+ * Append `css` to `out` with Marpit's page number selectors retargeted:
+ * `section::after` (and `section.x:after`, ...) becomes
+ * `section > .deckle-pagination`, the element deckle draws the page number
+ * with (see marp-base.css), so a theme's styling of its pagination applies
+ * to it, and a browser showing the export draws no second number.
+ */
+void dk_marp_pagination_css(const char *css, size_t n, dk_buf *out);
+
 /* What the transform needs to know about the deck. */
 typedef struct {
     const char *src;       /* the deck bytes (ctx->src) */

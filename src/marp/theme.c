@@ -26,6 +26,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "marp.h"
@@ -362,4 +363,48 @@ dk_status dk_marp_theme_read(dk_ctx *ctx, const dk_theme_env *env, const char *p
     st = inline_imports(&im, path, css, n, out);
     free(css);
     return st;
+}
+
+static int ident_byte(unsigned char c) {
+    return c == '-' || c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+           c >= 0x80;
+}
+
+/*
+ * Marpit draws the page number as the section's ::after pseudo-element
+ * (content: attr(data-marpit-pagination)); deckle draws it as a
+ * div.deckle-pagination inside the section. A selector whose compound is
+ * `section...::after` is rewritten to `section... > .deckle-pagination`.
+ * A text scan: comments and strings are copied as they are, and a `:after`
+ * counts only at the end of a compound that starts with `section`.
+ */
+void dk_marp_pagination_css(const char *css, size_t n, dk_buf *out) {
+    size_t copied = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = css[i];
+        if (c == '/' && i + 1 < n && css[i + 1] == '*') {
+            const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
+            i = e ? (size_t)(e - css) + 1 : n;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
+                if (css[i] == '\\') i++;
+            continue;
+        }
+        if (c != ':') continue;
+        size_t k = i + (i + 1 < n && css[i + 1] == ':'), e = k + 6;
+        if (e > n || strncasecmp(css + k + 1, "after", 5) != 0 || (e < n && ident_byte((unsigned char)css[e])))
+            continue;
+        size_t b = i; /* start of the compound */
+        while (b > 0 && !strchr(" \t\r\n,>+~{}()/", css[b - 1])) b--;
+        if (i - b < 7 || strncasecmp(css + b, "section", 7) != 0 ||
+            ident_byte((unsigned char)css[b + 7]))
+            continue;
+        dk_buf_add(out, css + copied, i - copied);
+        dk_buf_adds(out, " > .deckle-pagination");
+        copied = e;
+        i = e - 1;
+    }
+    dk_buf_add(out, css + copied, n - copied);
 }

@@ -351,6 +351,13 @@ static dk_status load_theme(deck_job *j) {
             free(bp);
         }
     }
+    if (st == DK_OK && j->deck.marp && j->theme_css.n) {
+        /* the theme's section::after page number styles go to div.deckle-pagination */
+        dk_buf css = {0};
+        dk_marp_pagination_css(j->theme_css.p, j->theme_css.n, &css);
+        dk_buf_free(&j->theme_css);
+        j->theme_css = css;
+    }
     if (st == DK_OK && j->theme_css.oom) st = DK_ENOMEM;
     if (st == DK_OK)
         st = load_sheet(j, j->theme_css.p ? j->theme_css.p : "", j->theme_css.n, &j->sheets[1]);
@@ -413,7 +420,8 @@ enum { FIT_STEPS = 8 };        /* 100%, 95%, ... down to the floor */
 /*
  * Build and lay out one slide. If its content does not fit, it is laid out
  * again with smaller text in steps of 5% (as Marp's auto-scaling does) down
- * to 60%; what still does not fit is drawn as far as it fits and reported.
+ * to 60%; what does not fit even then is reported and drawn at full size
+ * (as a browser would), cut off at the slide's edge.
  */
 static void mute_diag(void *ud, const dk_diag_rec *d) {
     (void)ud;
@@ -444,7 +452,7 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
     double scale = 1;
     /* a fit pass repeats the first pass's warnings: those are said once (muted below) */
     dk_ctx said = j->ctx;
-    int muted = 0;
+    int muted = 0, given_up = 0;
     for (int step = 0;; step++) {
         if (step == 1) {
             said = j->ctx;
@@ -457,13 +465,24 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
         if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) break;
         if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) break;
         if (!overflows(out->body, j->h)) break;
+        if (given_up) break; /* the full-size layout again, after a fit that failed */
         if (scale <= FIT_FLOOR + 1e-9 || step == FIT_STEPS) {
             if (muted) unmute(&j->ctx, &said), muted = 0;
             dk_diag_warn_code(&j->ctx, s->start, "overflow",
                               "slide %d: content does not fit even with text at %.0f%% "
-                              "(%.0f px too tall); what does not fit is cut off",
+                              "(%.0f px too tall); drawn at full size, what does not fit is cut off",
                               s->index, scale * 100, DK_MAX(bottom_of(out->body) - j->h, 0));
-            break;
+            /* Smaller text did not cure it (often a fixed-size box or a grid whose rows
+               add up to more than the slide, which text size cannot change): keep the
+               author's sizes, as a browser shows the slide, rather than shrunken text
+               that is cut off all the same. */
+            given_up = 1;
+            scale = 1;
+            said = j->ctx; /* the full-size pass repeats the first pass's warnings */
+            muted = 1;
+            j->ctx.on_diag = mute_diag;
+            j->ctx.log = NULL;
+            continue;
         }
         scale = DK_MAX(FIT_FLOOR, scale - 0.05);
     }
@@ -763,7 +782,7 @@ static dk_status render_deck(deck_job *j) {
         if (st == DK_OK) {
             note_images(j, so.dom);
             char *title = slide_title(so.dom), *notes = slide_notes(so.dom);
-            dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes};
+            dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes, so.text_scale};
             st = w->slide(w, &info, &out);
             free(title);
             free(notes);

@@ -16,11 +16,15 @@
 #define _GNU_SOURCE
 #include "html.h"
 
+#include "../box/box.h"
+#include "../css/css.h"
+
 #include <fontconfig/fontconfig.h>
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static int is_one_of(const char *tag, const char *const *list) {
@@ -59,16 +63,79 @@ static void put_escaped(dk_buf *b, const char *s, size_t n, int attr) {
 typedef struct {
     const char *deck_dir; /* NULL: "." */
     const char *out_dir;  /* realpath of the output folder, or NULL when unknown */
+    int fit;              /* the text was shrunk to fit: pin computed font sizes (fit_style) */
+    const dk_box *body;   /* the laid-out slide (NULL: unknown) */
 } rewriter;
+
+/* Did deckle draw `img` as a missing image (not found, or refused: outside the project)? */
+static int image_missing(const dk_box *b, const dk_node *img) {
+    for (; b; b = b->next) {
+        if (b->node == img && b->kind == DK_BOX_IMAGE) return !b->checkbox && (!b->image || b->image->missing);
+        if (image_missing(b->first, img)) return 1;
+    }
+    return 0;
+}
+
+/*
+ * When render/ shrank a slide's text to fit, its absolute font sizes and
+ * line heights were scaled in the cascade, which no CSS of the theme says.
+ * The export pins every element's computed font-size and line-height with
+ * an inline !important declaration (it outranks the theme's !important,
+ * css-cascade-4 §6.1), so a browser lays out the text deckle laid out.
+ */
+static void fit_style(dk_buf *b, const dk_node *n) {
+    const dk_style *st = n->style;
+    dk_buf_printf(b, "font-size: %.3fpx !important; ", st->font_size);
+    if (st->line_height_factor > 0)
+        dk_buf_printf(b, "line-height: %.4f !important; ", st->line_height_factor);
+    else if (st->line_height >= 0)
+        dk_buf_printf(b, "line-height: %.3fpx !important; ", st->line_height);
+    else
+        dk_buf_adds(b, "line-height: normal !important; ");
+}
+
+static int rewrite_families(const char *v, size_t n, dk_buf *out);
+
+/*
+ * Every element's font-family as deckle resolved it (rewrite_families of
+ * its computed list), inline and !important: the list may come through
+ * var() or the `font` shorthand, which dk_export_fonts_css does not see.
+ */
+static void family_style(dk_buf *b, const dk_node *n) {
+    const char *f = n->style->font_family;
+    if (!f) return;
+    dk_buf_adds(b, "font-family: ");
+    if (!rewrite_families(f, strlen(f), b)) dk_buf_adds(b, "\"DejaVu Sans\"");
+    dk_buf_adds(b, " !important; ");
+}
 
 static void rewrite_src(const rewriter *rw, const char *src, dk_buf *out);
 
 static void put_start_tag(dk_buf *b, const dk_node *n, const rewriter *rw) {
     dk_buf_printf(b, "<%s", n->tag);
     int rewrite = rw && (strcmp(n->tag, "img") == 0 || strcmp(n->tag, "source") == 0);
+    int pin = rw && n->style && !dk_node_is(n, "head") && !is_one_of(n->tag, raw_tags);
+    int fit = pin && rw->fit;
     for (const dk_attr *a = n->attrs; a; a = a->next) {
         dk_buf_printf(b, " %s=\"", a->name);
-        if (rewrite && strcmp(a->name, "src") == 0) {
+        if (rw && strcmp(a->name, "style") == 0) {
+            dk_buf v = {0};
+            dk_export_fonts_css(a->value, strlen(a->value), &v);
+            if (pin) {
+                if (v.n) dk_buf_adds(&v, "; ");
+                family_style(&v, n);
+            }
+            if (fit) fit_style(&v, n);
+            if (v.oom) b->oom = 1;
+            put_escaped(b, v.p ? v.p : "", v.n, 1);
+            dk_buf_free(&v);
+            pin = fit = 0;
+        } else if (rewrite && strcmp(a->name, "src") == 0 && rw->body && dk_node_is(n, "img") &&
+                   image_missing(rw->body, n)) {
+            /* nothing a browser could load: the broken image deckle drew (a URL that fails,
+               not src="", which would make an image without alt represent nothing) */
+            dk_buf_adds(b, "about:invalid");
+        } else if (rewrite && strcmp(a->name, "src") == 0) {
             dk_buf url = {0};
             rewrite_src(rw, a->value, &url);
             if (url.oom) b->oom = 1;
@@ -79,6 +146,16 @@ static void put_start_tag(dk_buf *b, const dk_node *n, const rewriter *rw) {
         }
         dk_buf_addc(b, '"');
     }
+    if (pin) {
+        dk_buf v = {0};
+        family_style(&v, n);
+        if (fit) fit_style(&v, n);
+        if (v.oom) b->oom = 1;
+        dk_buf_adds(b, " style=\"");
+        put_escaped(b, v.p ? v.p : "", v.n, 1);
+        dk_buf_addc(b, '"');
+        dk_buf_free(&v);
+    }
     dk_buf_addc(b, '>');
 }
 
@@ -88,7 +165,9 @@ static void serialize(const dk_node *top, dk_buf *b, const rewriter *rw) {
     while (n) {
         if (n->type == DK_NODE_TEXT) {
             const dk_node *p = n->parent;
-            if (p && p->type == DK_NODE_ELEMENT && is_one_of(p->tag, raw_tags))
+            if (rw && p && dk_node_is(p, "style"))
+                dk_export_fonts_css(n->text, n->text_len, b); /* fonts as deckle has them */
+            else if (p && p->type == DK_NODE_ELEMENT && is_one_of(p->tag, raw_tags))
                 dk_buf_add(b, n->text, n->text_len);
             else
                 put_escaped(b, n->text, n->text_len, 0);
@@ -113,6 +192,142 @@ static void serialize(const dk_node *top, dk_buf *b, const rewriter *rw) {
 }
 
 void dk_serialize_html(const dk_node *n, dk_buf *out) { serialize(n, out, NULL); }
+
+/* ---- fonts ----------------------------------------------------------------- */
+
+static int fam_ident(unsigned char c) {
+    return c == '-' || c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+           c >= 0x80;
+}
+
+/*
+ * What deckle's private font configuration (src/text/fonts.c) makes of one
+ * family of a list: the bundled DejaVu faces and the Noto fallback fonts are
+ * themselves; generic families are DejaVu Sans, or DejaVu Sans Mono for
+ * monospace; any other name is not installed for deckle and is skipped
+ * (NULL). A browser would find many of those names (Arial, Times, Noto
+ * Sans) among the system's fonts, and the generic ones elsewhere too.
+ */
+static const char *deckle_family(const char *f, size_t n, int quoted) {
+    static const char *const generic_sans[] = {"sans-serif", "serif", "system-ui", "cursive",
+                                               "fantasy", "ui-sans-serif", "ui-serif",
+                                               "ui-rounded", "-apple-system", NULL};
+    if (n == 11 && !strncasecmp(f, "DejaVu Sans", 11)) return "\"DejaVu Sans\"";
+    if (n == 16 && !strncasecmp(f, "DejaVu Sans Mono", 16)) return "\"DejaVu Sans Mono\"";
+    if (n > 10 && (!strncasecmp(f, "Noto Sans ", 10) || !strncasecmp(f, "Noto Color", 10))) return "";
+    if (quoted) return NULL;
+    if ((n == 9 && !strncasecmp(f, "monospace", 9)) || (n == 12 && !strncasecmp(f, "ui-monospace", 12)))
+        return "\"DejaVu Sans Mono\"";
+    if (n == 5 && !strncasecmp(f, "emoji", 5)) return "\"Noto Color Emoji\"";
+    for (int i = 0; generic_sans[i]; i++)
+        if (strlen(generic_sans[i]) == n && !strncasecmp(f, generic_sans[i], n)) return "\"DejaVu Sans\"";
+    return NULL;
+}
+
+/*
+ * Rewrite one font-family value v[0, n) as deckle resolves it: each family
+ * through deckle_family, unknown ones dropped, "DejaVu Sans" last (fonts.c
+ * appends sans-serif to every list). 0 when the value is not a plain list
+ * (var(), a CSS-wide keyword): it is then kept as written.
+ */
+static int rewrite_families(const char *v, size_t n, dk_buf *out) {
+    dk_buf r = {0};
+    size_t i = 0;
+    int any = 0;
+    while (i < n) {
+        while (i < n && strchr(" \t\r\n\f", v[i])) i++;
+        if (i >= n) break;
+        const char *f;
+        size_t fn;
+        int quoted = v[i] == '"' || v[i] == '\'';
+        if (quoted) {
+            char q = v[i++];
+            f = v + i;
+            while (i < n && v[i] != q) i++;
+            fn = (size_t)(v + i - f);
+            if (i < n) i++;
+        } else {
+            f = v + i;
+            while (i < n && v[i] != ',') {
+                if (!fam_ident((unsigned char)v[i]) && !strchr(" \t\r\n\f", v[i])) {
+                    dk_buf_free(&r);
+                    return 0; /* a function, a slash: not a plain family list */
+                }
+                i++;
+            }
+            fn = (size_t)(v + i - f);
+            while (fn && strchr(" \t\r\n\f", f[fn - 1])) fn--;
+            if ((fn == 7 && !strncasecmp(f, "inherit", 7)) || (fn == 7 && !strncasecmp(f, "initial", 7)) ||
+                (fn == 5 && !strncasecmp(f, "unset", 5))) {
+                dk_buf_free(&r);
+                return 0;
+            }
+        }
+        while (i < n && strchr(" \t\r\n\f", v[i])) i++;
+        if (i < n && v[i] != ',') {
+            dk_buf_free(&r);
+            return 0;
+        }
+        i++;
+        const char *m = deckle_family(f, fn, quoted);
+        if (m && !*m) { /* kept as written */
+            dk_buf_printf(&r, "%s\"%.*s\"", any ? ", " : "", (int)fn, f);
+            any = 1;
+        } else if (m) {
+            dk_buf_printf(&r, "%s%s", any ? ", " : "", m);
+            any = 1;
+        }
+    }
+    dk_buf_printf(&r, "%s\"DejaVu Sans\"", any ? ", " : "");
+    if (r.oom) out->oom = 1;
+    else dk_buf_add(out, r.p, r.n);
+    dk_buf_free(&r);
+    return 1;
+}
+
+void dk_export_fonts_css(const char *css, size_t n, dk_buf *out) {
+    size_t copied = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = css[i];
+        if (c == '/' && i + 1 < n && css[i + 1] == '*') {
+            const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
+            i = e ? (size_t)(e - css) + 1 : n;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
+                if (css[i] == '\\') i++;
+            continue;
+        }
+        if ((c | 32) != 'f' || i + 11 > n || strncasecmp(css + i, "font-family", 11) != 0 ||
+            (i > 0 && fam_ident((unsigned char)css[i - 1])) ||
+            (i + 11 < n && fam_ident((unsigned char)css[i + 11])))
+            continue;
+        size_t j = i + 11;
+        while (j < n && strchr(" \t\r\n\f", css[j])) j++;
+        if (j >= n || css[j] != ':') continue;
+        size_t vb = j + 1, ve = vb;
+        while (ve < n && css[ve] != ';' && css[ve] != '}' && css[ve] != '!') {
+            if (css[ve] == '"' || css[ve] == '\'') {
+                char q = css[ve++];
+                while (ve < n && css[ve] != q) ve++;
+            }
+            if (ve < n) ve++;
+        }
+        dk_buf val = {0};
+        if (rewrite_families(css + vb, ve - vb, &val)) {
+            dk_buf_add(out, css + copied, vb - copied);
+            dk_buf_addc(out, ' ');
+            dk_buf_add(out, val.p, val.n);
+            dk_buf_addc(out, ' ');
+            copied = ve;
+        }
+        if (val.oom) out->oom = 1;
+        dk_buf_free(&val);
+        i = ve > i ? ve - 1 : i;
+    }
+    dk_buf_add(out, css + copied, n - copied);
+}
 
 /* ---- URLs ---------------------------------------------------------------- */
 
@@ -323,6 +538,12 @@ static void text_content(const dk_node *n, dk_buf *b) {
  */
 dk_status dk_export_html(dk_ctx *ctx, const dk_node *root, const char *css, size_t css_len,
                          const char *deck_dir, const char *out_path) {
+    return dk_export_html_fit(ctx, root, css, css_len, deck_dir, out_path, 1, NULL);
+}
+
+dk_status dk_export_html_fit(dk_ctx *ctx, const dk_node *root, const char *css, size_t css_len,
+                             const char *deck_dir, const char *out_path, double text_scale,
+                             const dk_box *boxes) {
     (void)ctx; /* nothing in the input can be wrong here */
     dk_status st = DK_OK;
     dk_buf b = {0}, title = {0};
@@ -335,7 +556,7 @@ dk_status dk_export_html(dk_ctx *ctx, const dk_node *root, const char *css, size
         out_dir = d ? realpath(d, NULL) : NULL;
         free(d);
     }
-    rewriter rw = {deck_dir, out_dir};
+    rewriter rw = {deck_dir, out_dir, text_scale > 0 && text_scale < 1, boxes};
     const char *lang = dk_node_attr(root, "lang");
     dk_node *head = dk_node_find((dk_node *)root, "head");
     dk_node *body = dk_node_find((dk_node *)root, "body");
@@ -348,6 +569,15 @@ dk_status dk_export_html(dk_ctx *ctx, const dk_node *root, const char *css, size
 
     dk_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
     put_escaped(&b, lang ? lang : "en", strlen(lang ? lang : "en"), 1);
+    if (root->style) { /* the root's font too (rem: its size was scaled with the rest) */
+        dk_buf v = {0};
+        family_style(&v, root);
+        if (rw.fit) fit_style(&v, root);
+        dk_buf_adds(&b, "\" style=\"");
+        put_escaped(&b, v.p ? v.p : "", v.n, 1);
+        if (v.oom) b.oom = 1;
+        dk_buf_free(&v);
+    }
     dk_buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     put_escaped(&b, title.n ? title.p : "deckle", title.n ? title.n : 6, 0);
     dk_buf_adds(&b, "</title>\n<style>\n");

@@ -24,6 +24,18 @@
  */
 dk_status dk_export_html(dk_ctx *ctx, const dk_node *root, const char *css, size_t css_len,
                          const char *deck_dir, const char *out_path);
+/*
+ * The same for a laid-out slide, so that a browser lays out what deckle
+ * did: every element's font-family as deckle resolved it, and when render/
+ * shrank the text to `text_scale` (< 1) to fit, its computed font-size and
+ * line-height, go into its style attribute with !important; an <img> that
+ * `body` (the slide's boxes, or NULL) drew as missing loses its src. The
+ * nodes must carry their styles (css/ has run).
+ */
+struct dk_box;
+dk_status dk_export_html_fit(dk_ctx *ctx, const dk_node *root, const char *css, size_t css_len,
+                             const char *deck_dir, const char *out_path, double text_scale,
+                             const struct dk_box *body);
 
 /*
  * Append the HTML serialization of `n` (the node itself and its subtree)
@@ -53,6 +65,15 @@ void dk_url_relative(const char *from_dir, const char *abs_path, dk_buf *out);
  * `out_dir`, so a browser showing the export uses deckle's own fonts.
  */
 void dk_export_font_faces(const char *fonts_dir, const char *out_dir, dk_buf *css);
+
+/*
+ * Append `css` to `out` with every `font-family` list rewritten to the fonts
+ * deckle really uses for it (src/text/fonts.c): families deckle does not
+ * have are dropped, generic ones named as the bundled DejaVu faces, and
+ * "DejaVu Sans" ends each list. A browser showing the export would
+ * otherwise take Arial, Times or its own sans-serif from the system.
+ */
+void dk_export_fonts_css(const char *css, size_t n, dk_buf *out);
 
 /*
  * Append the user-agent sheet `ua` to `css` as author CSS of zero

@@ -31,10 +31,20 @@ static dk_status hw_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_ou
     dk_buf_free(&fonts);
     dk_buf_adds(&css, "/* user-agent defaults deckle assumes (zero specificity: themes win) */\n");
     dk_export_ua_css(dk_css_ua_sheet, &css);
+    /* deckle's text model: a paragraph with no dir="" around it takes its direction from
+       its first strong character (UAX #9 P2, P3; src/text/pango.c), which is what
+       unicode-bidi: plaintext does to a block's paragraphs (CSS Writing Modes 3 §2.2) */
+    dk_buf_adds(&css, ":where(body, address, article, aside, blockquote, caption, center, dd, "
+                      "details, div, dt, fieldset, figcaption, figure, footer, h1, h2, h3, h4, "
+                      "h5, h6, header, legend, li, main, nav, p, pre, section, summary, td, "
+                      "th):where(:not([dir], [dir] *)) { unicode-bidi: plaintext }\n");
+    /* the initial font-family (serif) is DejaVu Sans for deckle (src/text/fonts.c) */
+    dk_buf_adds(&css, ":where(html) { font-family: \"DejaVu Sans\" }\n");
     dk_buf_adds(&css, "\n/* theme */\n");
-    dk_buf_adds(&css, d->theme_css ? d->theme_css : "");
+    if (d->theme_css) dk_export_fonts_css(d->theme_css, strlen(d->theme_css), &css);
     dk_status st = css.oom ? DK_ENOMEM
-                           : dk_export_html(d->ctx, s->dom, css.p, css.n, d->deck_dir, file);
+                           : dk_export_html_fit(d->ctx, s->dom, css.p, css.n, d->deck_dir, file,
+                                                s->text_scale, s->body);
     if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
     dk_buf_free(&css);
     free(file);

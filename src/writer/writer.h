@@ -44,6 +44,7 @@ typedef struct {
     const dk_box *body;      /* laid out */
     const char *title;       /* first heading's text, or NULL */
     const char *notes;       /* speaker notes (<aside class="notes">), or NULL */
+    double text_scale;       /* 1, or how far render/ shrank the text to fit */
 } dk_slide_out;
 
 typedef struct dk_writer dk_writer;

@@ -101,6 +101,35 @@ static int rgb(dk_rgba c, unsigned v) {
     return c.r == (v >> 16 & 255) && c.g == (v >> 8 & 255) && c.b == (v & 255) && c.a == 255;
 }
 
+/* Custom properties inherit and var() substitutes per element (css-variables-1). */
+static void test_vars(void) {
+    dk_node *html, *body = doc(&html);
+    dk_node *a = el(body, "div", "class", "a", NULL);
+    dk_node *b = el(a, "p", "class", "b", NULL);
+    dk_node *c = el(body, "div", "class", "c", NULL);
+    dk_node *g = el(body, "div", "class", "g", NULL);
+    dk_node *g1 = el(g, "div", "class", "g1", NULL);
+    dk_node *g2 = el(g, "div", "class", "g2", NULL);
+    const char *css =
+        ":root { --w: 10px; --col: #ff0000; --x: var(--y); --y: var(--x) }\n"
+        ".a { --w: 20px; --fs: 150%; font-size: 10px; margin: var(--w) var(--none, 3px) }\n"
+        ".b { font-size: var(--fs); color: var(--col); padding-left: var(--x, 7px) }\n"
+        ".c { margin-top: var(--w); width: var(--missing); color: var(--x) }\n"
+        ".g { display: grid; grid-template-columns: 1fr 1fr; grid-template-areas: 'h h' 'l r' }\n"
+        ".g1 { grid-area: h } .g2 { grid-area: r; grid-row: 2 / 3 }\n";
+    CHECK(run(html, css, 1000, 500) == DK_OK);
+    CHECK(a->style->margin[DK_TOP].v == 20 && a->style->margin[DK_LEFT].v == 3);
+    CHECK(b->style->font_size == 15);               /* 150% of the parent's 10px */
+    CHECK(rgb(b->style->color, 0xff0000));
+    CHECK(b->style->padding[DK_LEFT].v == 7);         /* a cycle is invalid: the fallback */
+    CHECK(c->style->margin[DK_TOP].v == 10);          /* the root's value, not .a's */
+    CHECK(c->style->width.unit == DK_LEN_AUTO);       /* invalid at computed-value time: unset */
+    CHECK(g1->style->grid_col_start == 1 && g1->style->grid_col_span == 2);
+    CHECK(g1->style->grid_row_start == 1 && g1->style->grid_row_span == 1);
+    CHECK(g2->style->grid_col_start == 2 && g2->style->grid_col_span == 1);
+    CHECK(g2->style->grid_row_start == 2);
+}
+
 static void test_specificity_order_important(void) {
     dk_node *html, *body = doc(&html);
     dk_node *p = el(body, "p", "class", "x", "id", "y", NULL);
@@ -468,6 +497,39 @@ static void test_position(void) {
     dk_buf_free(&b);
 }
 
+/* ::before / ::after: styled from their own rules, inheriting from the element; a node
+   only when content is not none/normal (CSS 2.1 §12.1-12.2) */
+static void test_pseudo_elements(void) {
+    dk_node *html, *body = doc(&html);
+    dk_node *flex = el(body, "header", "class", "f", NULL);
+    dk_node *em = el(flex, "em", NULL);
+    dk_node *p = el(body, "p", "class", "q", NULL);
+    txt(p, "text");
+    dk_node *none = el(body, "p", "class", "n", NULL);
+    CHECK(run(html,
+              "header { display: flex; color: #00f } header::before, header::after { content: '' }"
+              " .q { font-size: 20px } .q:before { content: '> '; color: red } .q::after { color: red }"
+              " .n::before { content: none } .n::after { content: 'x'; display: none }"
+              " em:first-child { color: lime } header::after { content: 'end' }",
+              1280, 720) == DK_OK);
+    /* pseudo-elements are not children: em is still the first child */
+    CHECK(rgb(em->style->color, 0x00ff00));
+    CHECK(flex->before && flex->after && flex->before->parent == flex && !flex->before->next);
+    CHECK_STR(flex->before->tag, "::before");
+    CHECK(flex->before->style->display == DK_DISPLAY_BLOCK); /* a flex item: blockified */
+    CHECK(rgb(flex->before->style->color, 0x0000ff));         /* inherited from header */
+    CHECK(flex->before->first && flex->before->first->text_len == 0);
+    CHECK_STR(flex->after->first->text, "end"); /* the later rule wins */
+    CHECK(p->before && !p->after);               /* ::after has no content */
+    CHECK_STR(p->before->first->text, "> ");
+    CHECK(rgb(p->before->style->color, 0xff0000) && p->before->style->font_size == 20);
+    CHECK(p->before->style->display == DK_DISPLAY_INLINE);
+    CHECK(!p->style->content && !none->before && !none->after);
+    /* a second run (fit) starts afresh */
+    CHECK(run(html, "p::after { content: 'z' }", 1280, 720) == DK_OK);
+    CHECK(!flex->before && !p->before && p->after && none->after);
+}
+
 static void record(void *ud, const dk_diag_rec *d) {
     dk_buf *b = ud;
     dk_buf_printf(b, "%s %s %s:%d:%d: %s\n", d->level == DK_DIAG_NOTE ? "note" : "warn", d->code,
@@ -655,12 +717,14 @@ int main(void) {
     test_selectors();
     test_inheritance_and_units();
     test_seed_grid();
+    test_vars();
     test_ua_defaults();
     test_borders_and_misc();
     test_media();
     test_style_elements_and_diagnostics();
     test_notes_hidden();
     test_position();
+    test_pseudo_elements();
     test_unsupported_once();
     test_box_runs();
     test_initial_and_dump();

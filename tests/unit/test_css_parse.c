@@ -132,8 +132,14 @@ static void test_rules(void) {
     CHECK_STR(sheet("p[ { color: red } q { color: blue }"), "");
     CHECK(logged("rule without a {} block"));
     /* unsupported pseudo: only that selector is dropped */
-    CHECK_STR(sheet("a:hover, b::before, c { color: red } d:hover { color: red }"),
+    CHECK_STR(sheet("a:hover, b::first-line, c { color: red } d:hover { color: red }"),
               "c { color: #ff0000; }");
+    CHECK(!logged("warning"));
+    /* ::before / ::after (and CSS 2 :before / :after) end a selector; anything after them
+       never matches */
+    CHECK_STR(sheet("b::before, i:after, p > q::after, a::before b, a::after:hover, :not(:before)"
+                    " { content: \"x\" 'y' counter(c) attr(t) } a::after { content: none }"),
+              "b::before, i::after, p > q::after { content: \"xy\"; }\na::after { content: none; }");
     CHECK(!logged("warning"));
     /* at-rules: silent skips, unknown ones warned, @media kept with its rules */
     CHECK_STR(sheet("@charset \"utf-8\"; @import url(x.css); @font-face { font-family: X }"
@@ -153,9 +159,13 @@ static void test_rules(void) {
     /* ignored-on-purpose properties are silent */
     sheet("p { box-shadow: 0 0 1px red; -webkit-font-smoothing: auto; --x: 1; cursor: pointer }");
     CHECK(!g_log.p || !g_log.n);
-    /* var()/calc(): dropped without a warning */
+    /* var(): kept for substitution per element; calc(): dropped without a warning */
     CHECK_STR(sheet("p { color: var(--x); width: calc(100% - 2px); height: 1px }"),
-              "p { height: 1px; }");
+              "p { color: pending(color:var(--x)); height: 1px; }");
+    CHECK_STR(sheet("p { --Gap: 4px  2px ; margin: var(--Gap) }"),
+              "p { --Gap: 4px  2px; margin-top: pending(margin:var(--Gap)); "
+              "margin-right: pending(margin:var(--Gap)); margin-bottom: pending(margin:var(--Gap)); "
+              "margin-left: pending(margin:var(--Gap)); }");
     CHECK(!logged("warning"));
 }
 

@@ -148,7 +148,21 @@ static void test_ua_where(void) {
     dk_buf_free(&b);
 }
 
+/* font-family lists name the fonts deckle really uses. */
+static void test_fonts_css(void) {
+    const char *css = "a { font-family: Arial, 'Fira Sans', sans-serif !important }\n"
+                      "b { font-family: \"Roboto Mono\", monospace; font-weight: bold }\n"
+                      "c { font-family: var(--f) } d { font-family: 'DejaVu Sans Mono' }";
+    dk_buf out = {0};
+    dk_export_fonts_css(css, strlen(css), &out);
+    CHECK_STR(out.p, "a { font-family: \"DejaVu Sans\", \"DejaVu Sans\" !important }\n"
+                     "b { font-family: \"DejaVu Sans Mono\", \"DejaVu Sans\" ; font-weight: bold }\n"
+                     "c { font-family: var(--f) } d { font-family: \"DejaVu Sans Mono\", \"DejaVu Sans\" }");
+    dk_buf_free(&out);
+}
+
 int main(void) {
+    test_fonts_css();
     test_ua_where();
     test_export();
     test_roundtrip();

@@ -264,6 +264,23 @@ static void test_section(void) {
     dk_deck_free(&d);
 }
 
+/* A <style> in a Marp slide: its section::after rules style div.deckle-pagination too, so
+   css/ does not generate a second page number as the section's ::after. */
+static void test_style_pagination(void) {
+    dk_ctx ctx;
+    const char *src = "---\nmarp: true\npaginate: true\n---\n"
+                      "<style>section::after { content: attr(x); font-size: 9px }</style>\n\n# T\n";
+    dk_deck d = parse(&ctx, src);
+    dk_arena *a = dk_arena_new();
+    dk_node *body = transform(&ctx, a, &d, src, 0, "/nonexistent");
+    dk_node *st = body ? dk_node_find(body->parent, "style") : NULL;
+    CHECK(st && st->first);
+    CHECK_STR(st && st->first ? st->first->text : "",
+              "section > .deckle-pagination { content: attr(x); font-size: 9px }");
+    dk_arena_free(a);
+    dk_deck_free(&d);
+}
+
 static void test_obsidian(void) {
     dk_ctx ctx;
     char root[] = "/tmp/deckle-obs-XXXXXX";
@@ -397,6 +414,18 @@ static void test_theme(void) {
     CHECK(system(cmd) == 0);
 }
 
+/* Marpit's section::after page number styles go to div.deckle-pagination. */
+static void test_pagination_css(void) {
+    const char *css = "section::after { color: red }\nsection.t:after, p::after { display: none }\n"
+                      "/* section::after */ a { content: 'section::after' }";
+    dk_buf out = {0};
+    dk_marp_pagination_css(css, strlen(css), &out);
+    CHECK_STR(out.p, "section > .deckle-pagination { color: red }\n"
+                     "section.t > .deckle-pagination, p::after { display: none }\n"
+                     "/* section::after */ a { content: 'section::after' }");
+    dk_buf_free(&out);
+}
+
 int main(void) {
     test_directives();
     test_heading_divider();
@@ -407,5 +436,7 @@ int main(void) {
     test_section();
     test_obsidian();
     test_oom();
+    test_pagination_css();
+    test_style_pagination();
     return dk_test_done();
 }
