@@ -75,6 +75,38 @@ static int is_block_level(const dk_style *s) {
     }
 }
 
+/* n's children in box order: its ::before, its DOM children, its ::after (CSS 2.1 §12.1). */
+static const dk_node *kid_first(const dk_node *n) {
+    return n->before ? n->before : n->first ? n->first : n->after;
+}
+
+static const dk_node *kid_next(const dk_node *n, const dk_node *k) {
+    if (k == n->after) return NULL;
+    if (k == n->before) return n->first ? n->first : n->after;
+    return k->next ? k->next : n->after;
+}
+
+/*
+ * Does inline element `n` hold an in-flow block-level box (through inline
+ * elements only)? CSS 2.1 §9.2.1.1 breaks such an inline around the block
+ * and wraps the pieces in anonymous blocks; we build the inline as a block
+ * box instead, which places the same lines and blocks, and reports the
+ * inline's box as the union of its pieces, as browsers do. (Slidev's
+ * components such as <v-clicks> around a Markdown list are the usual case.)
+ */
+static int inline_holds_block(const dk_node *n) {
+    for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
+        if (k->type != DK_NODE_ELEMENT || !k->style || dk_node_is(k, "br")) continue;
+        const dk_style *s = k->style;
+        if (s->display == DK_DISPLAY_NONE || dk_style_out_of_flow(s)) continue;
+        if (is_block_level(s)) return 1;
+        if ((s->display == DK_DISPLAY_INLINE || s->display == DK_DISPLAY_CONTENTS) &&
+            inline_holds_block(k))
+            return 1;
+    }
+    return 0;
+}
+
 /* <input type=checkbox|radio>: 0 when `n` is not one, else dk_box.checkbox. */
 static int checkbox_kind(const dk_node *n) {
     if (!dk_node_is(n, "input")) return 0;
@@ -137,6 +169,28 @@ static unsigned char find_dir(const dk_node *n) {
     return DK_DIR_UNSET;
 }
 
+/*
+ * How far vertical-align: super / sub raise the text inside element `el`,
+ * summed over its inline ancestors below the block `stop` (CSS 2.1 §10.8.1
+ * leaves the amount to the UA; Blink's: a third of the parent's font size
+ * plus 1 px up, a fifth plus 1 px down).
+ */
+static double baseline_shift(const dk_node *el, const dk_node *stop) {
+    double sh = 0;
+    for (; el && el != stop && el->type == DK_NODE_ELEMENT && el->style; el = el->parent) {
+        const dk_style *s = el->style;
+        const dk_style *ps = el->parent && el->parent->style ? el->parent->style : s;
+        if (s->vertical_align == DK_VALIGN_SUPER) sh += ps->font_size / 3 + 1;
+        else if (s->vertical_align == DK_VALIGN_SUB) sh -= ps->font_size / 5 + 1;
+    }
+    return sh;
+}
+
+/* The block whose paragraph the collector fills (where baseline shifts stop). */
+static const dk_node *para_block(const collector *c) {
+    return c->para && c->para->parent ? c->para->parent->node : NULL;
+}
+
 static void add_text(collector *c, const dk_node *t, const dk_style *s, const char *href,
                      const void *owner) {
     size_t start = c->text.n;
@@ -184,7 +238,8 @@ static void add_text(collector *c, const dk_node *t, const dk_style *s, const ch
         }
     }
     dk_run r = {.start = start, .end = c->text.n, .style = s, .href = href, .owner = owner,
-                .lang = t->parent ? find_lang(t->parent) : NULL, .src = t->src};
+                .lang = t->parent ? find_lang(t->parent) : NULL, .src = t->src,
+                .shift = baseline_shift(t->parent, para_block(c))};
     add_run(c, &r);
 }
 
@@ -198,7 +253,8 @@ static void add_atomic(collector *c, dk_box *box, const char *href) {
         return;
     }
     dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = 1,
-                .owner = box, .src = box->node ? box->node->src : DK_NOPOS};
+                .owner = box, .src = box->node ? box->node->src : DK_NOPOS,
+                .shift = baseline_shift(box->node, para_block(c))};
     add_run(c, &r);
 }
 
@@ -376,7 +432,7 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
     if (!in) return DK_ENOMEM;
     if (dk_node_is(n, "a") && dk_node_attr(n, "href")) href = in->href = dk_node_attr(n, "href");
     in->first_run = c->nruns;
-    for (const dk_node *k = n->first; k; k = k->next) {
+    for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
         dk_status st = build_inline(b, c, in, k, href);
         if (st) return st;
     }
@@ -449,11 +505,12 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
     dk_status st = DK_OK;
     /* flex and grid items are blockified (CSS Display §2.7): each child is its own item */
     int blockify = box->kind == DK_BOX_GRID || box->kind == DK_BOX_FLEX;
-    for (const dk_node *k = n->first; k; k = k->next) {
+    for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
         const dk_style *s = k->type == DK_NODE_ELEMENT ? k->style : n->style;
         if (k->type == DK_NODE_ELEMENT && (!s || s->display == DK_DISPLAY_NONE)) continue;
-        int block = k->type == DK_NODE_ELEMENT && (is_block_level(s) || blockify) &&
-                    s->display != DK_DISPLAY_CONTENTS && !dk_node_is(k, "br");
+        int block = k->type == DK_NODE_ELEMENT && !dk_node_is(k, "br") &&
+                    ((s->display != DK_DISPLAY_CONTENTS && (is_block_level(s) || blockify)) ||
+                     (s->display == DK_DISPLAY_INLINE && !is_replaced(k) && inline_holds_block(k)));
         if (blockify && k->type == DK_NODE_TEXT) {
             /* text directly in a flex/grid container: an anonymous item, unless only space */
             int only_space = 1;
@@ -494,7 +551,9 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
             c.lang = find_lang(n);
             c.dir = find_dir(n);
         }
-        if ((st = build_inline(b, &c, c.para, k, NULL))) goto done;
+        /* text straight in a link made a block (it held a block) still links */
+        const char *href = dk_node_is(n, "a") ? dk_node_attr(n, "href") : NULL;
+        if ((st = build_inline(b, &c, c.para, k, href))) goto done;
         if (blockify) {
             if ((st = finish_para(b, box, &c))) goto done;
         }

@@ -543,6 +543,16 @@ dk_status dk_deck_parse(dk_ctx *ctx, const char *src, size_t n, dk_deck *out) {
     d.marp = (marp.p && dk_str_eq(marp, "true")) || ds.found;
     if (d.marp) d.theme = marp_theme(d.theme);
     d.vertical = !d.marp;
+    /*
+     * Slidesdown (reveal.js underneath) splits at `#`, `##` (horizontal) and `###`
+     * (vertical) headings as well as `---`: its page sets data-separator="^(#{1,2} |---$)"
+     * and data-separator-vertical="^#{3} ". Its decks are known by metadata keys
+     * no other tool reads.
+     */
+    if (!d.marp && !d.heading_divider &&
+        (meta_value(&d, "highlight-theme").p || meta_value(&d, "fontawesomeFree").p ||
+         meta_value(&d, "fontawesomePro").p))
+        d.heading_divider = 1u << 1 | 1u << 2 | 1u << 3;
     dk_str sep = meta_value(&d, "separator"), vsep = meta_value(&d, "verticalSeparator");
 
     scanner sc = {src, n, body};

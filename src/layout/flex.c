@@ -9,8 +9,11 @@
  * height, unless it clips its overflow or sets a minimum), auto margins
  * (they take free space before justify-content, and centre an item on the
  * cross axis), justify-content, align-items / align-self and stretched
- * lines (align-content: normal). Baseline alignment is treated as start;
- * images are not stretched on the cross axis.
+ * lines (align-content: normal). An item flexed or stretched to a new
+ * height is laid out again in it (a definite size, §9.8), so its own
+ * content aligns in it. Text straight in the container is an anonymous
+ * item (item_style()). Baseline alignment is treated as start; images
+ * are not stretched on the cross axis.
  */
 
 typedef struct {
@@ -20,11 +23,29 @@ typedef struct {
     double floor_, ceil_;
     double mmain;  /* main-axis margins */
     int frozen;
+    int relayout;  /* laid out at a size other than its own: lay it out again */
+    int lazy_min;  /* column item with a height: its content size waits until it must shrink */
+    double w;      /* column item: the content width it was laid out in (-1: stretched) */
 } fitem;
 
+/*
+ * The height of column item `k`'s content, as if its height were auto: the
+ * content size of its automatic minimum size (§4.5) when it has a height.
+ * Leaves `k` laid out at that height.
+ */
+static double content_height(L *l, dk_box *k, double cw, double ch, double w) {
+    const dk_style *ks = k->style;
+    dk_style tmp = *ks;
+    tmp.height = (dk_len){0, DK_LEN_AUTO};
+    k->style = &tmp; /* only for this layout: nothing keeps the pointer */
+    dkl_box(l, k, 0, 0, cw, ch, w);
+    k->style = ks;
+    return k->h;
+}
+
 static int cross_auto_margins(const dk_box *k, int column, int *before, int *after) {
-    *before = is_auto(k->style->margin[column ? DK_LEFT : DK_TOP]);
-    *after = is_auto(k->style->margin[column ? DK_RIGHT : DK_BOTTOM]);
+    *before = is_auto(item_style(k)->margin[column ? DK_LEFT : DK_TOP]);
+    *after = is_auto(item_style(k)->margin[column ? DK_RIGHT : DK_BOTTOM]);
     return *before || *after;
 }
 
@@ -35,7 +56,7 @@ static void flex_resolve(fitem *it, int a, int e, double avail, double gap) {
     int grow = avail - sum > 0;
     for (int i = a; i < e; i++) {
         it[i].target = it[i].base;
-        const dk_style *s = it[i].box->style;
+        const dk_style *s = item_style(it[i].box);
         double f = grow ? s->flex_grow : s->flex_shrink;
         it[i].frozen = f <= 0 || (grow && it[i].base > it[i].ceil_) || (!grow && it[i].base < it[i].floor_) ||
                        it[i].box->kind == DK_BOX_IMAGE;
@@ -43,7 +64,7 @@ static void flex_resolve(fitem *it, int a, int e, double avail, double gap) {
     for (int iter = 0; iter <= e - a; iter++) {
         double used = gap * (e - a - 1), factors = 0;
         for (int i = a; i < e; i++) {
-            const dk_style *s = it[i].box->style;
+            const dk_style *s = item_style(it[i].box);
             used += (it[i].frozen ? it[i].target : it[i].base) + it[i].mmain;
             if (!it[i].frozen) factors += grow ? s->flex_grow : s->flex_shrink * it[i].base;
         }
@@ -54,7 +75,7 @@ static void flex_resolve(fitem *it, int a, int e, double avail, double gap) {
         double violation = 0;
         for (int i = a; i < e; i++) {
             if (it[i].frozen) continue;
-            const dk_style *s = it[i].box->style;
+            const dk_style *s = item_style(it[i].box);
             double share = grow ? s->flex_grow / factors : s->flex_shrink * it[i].base / factors;
             double t = it[i].base + free_space * share;
             double c = DK_MIN(DK_MAX(t, it[i].floor_), it[i].ceil_);
@@ -74,7 +95,57 @@ static void flex_resolve(fitem *it, int a, int e, double avail, double gap) {
     }
 }
 
-void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+/*
+ * Static positions of the out-of-flow children of flex or grid container
+ * `b` whose content box is (cx, cy, cw, ch): each as if it were the sole
+ * item (Flexbox §4.1: placed by justify-content and align-self; Grid §10.1:
+ * by justify-self and align-self in an area of the whole content box).
+ * Only an axis whose insets are both auto uses it, so only then is the box
+ * measured (shrink-to-fit, as position_pass() will size it).
+ */
+void dkl_abs_static(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+    const dk_style *s = b->style;
+    int flex = b->kind == DK_BOX_FLEX, column = flex && s->flex_direction_column;
+    for (dk_box *k = b->first; k; k = k->next) {
+        if (!oof(k)) continue;
+        const dk_style *ks = k->style;
+        int hstatic = is_auto(ks->inset[DK_LEFT]) && is_auto(ks->inset[DK_RIGHT]);
+        int vstatic = is_auto(ks->inset[DK_TOP]) && is_auto(ks->inset[DK_BOTTOM]);
+        static_position(k, cx, cy);
+        if (!hstatic && !vstatic) continue;
+        int js, as = align_of(ks->align_self, s->align_items);
+        if (flex) {
+            int jc = s->justify_content;
+            js = jc == DK_AL_SPACE_AROUND || jc == DK_AL_SPACE_EVENLY ? DK_AL_CENTER
+                 : jc == DK_AL_CENTER || jc == DK_AL_END ? jc : DK_AL_START;
+            if (s->flex_direction_reverse) js = js == DK_AL_START ? DK_AL_END : js == DK_AL_END ? DK_AL_START : js;
+            if (column) { /* main axis vertical: swap the roles */
+                int t = js;
+                js = as;
+                as = t;
+            }
+        } else {
+            js = align_of(ks->justify_self, s->justify_items);
+        }
+        if (js != DK_AL_CENTER && js != DK_AL_END && as != DK_AL_CENTER && as != DK_AL_END) continue;
+        double w, h;
+        if (k->kind == DK_BOX_IMAGE) {
+            dkl_image(l, k, 0, 0, cw, ch);
+        } else {
+            edges(k, cw);
+            double cwid = definite(ks->width, cw) ? -1
+                          : dkl_fit_content(l, k, cw) - k->margin[1] - k->margin[3] - hframe(k);
+            dkl_box(l, k, 0, 0, cw, ch, cwid);
+        }
+        w = k->w + k->margin[1] + k->margin[3];
+        h = k->h + k->margin[0] + k->margin[2];
+        double dx = js == DK_AL_CENTER ? (cw - w) / 2 : js == DK_AL_END ? cw - w : 0;
+        double dy = ch < 0 ? 0 : as == DK_AL_CENTER ? (ch - h) / 2 : as == DK_AL_END ? ch - h : 0;
+        static_position(k, cx + (hstatic ? dx : 0), cy + (vstatic ? dy : 0));
+    }
+}
+
+static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     const dk_style *s = b->style;
     int column = s->flex_direction_column, reverse = s->flex_direction_reverse;
     double gap = column ? s->row_gap : s->column_gap, cgap = column ? s->column_gap : s->row_gap;
@@ -92,7 +163,7 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     /* hypothetical main sizes (border boxes) */
     int i = 0;
     for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
-        const dk_style *ks = k->style;
+        const dk_style *ks = item_style(k);
         fitem *f = &it[i];
         f->box = k;
         edges(k, cw);
@@ -104,14 +175,19 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
             if (is_auto(ks->width) && !stretch)
                 w = dkl_fit_content(l, k, cw) - k->margin[1] - k->margin[3] - hframe(k);
             if (k->kind == DK_BOX_IMAGE) dkl_image(l, k, 0, 0, cw, ch);
-            else dkl_box(l, k, 0, 0, cw, -1, w);
+            else dkl_box(l, k, 0, 0, cw, ch, w);
             double content_h = k->h;
             f->mmain = k->margin[0] + k->margin[2];
             f->base = k->h;
+            f->relayout = f->lazy_min = 0;
+            f->w = w;
             if (ks->flex_basis.unit == DK_LEN_PX || (ks->flex_basis.unit == DK_LEN_PCT && ch >= 0))
                 f->base = len(ks->flex_basis, ch) + (ks->box_sizing ? 0 : vframe(k));
             int auto_min = is_auto(ks->min_height) && !ks->overflow_hidden && k->kind != DK_BOX_IMAGE;
-            f->floor_ = auto_min ? DK_MIN(content_h, definite(ks->height, ch) ? k->h : content_h)
+            /* a given height is the specified size suggestion; the content may be less (§4.5),
+               measured only when the line shrinks (a layout more per level of nesting) */
+            if (auto_min && k->kind != DK_BOX_PARA && definite(ks->height, ch)) f->lazy_min = 1;
+            f->floor_ = auto_min ? DK_MIN(content_h, f->base)
                                  : clamp_size(0, ks->min_height, ks->max_height, ch, vframe(k), ks->box_sizing) + vframe(k);
             f->ceil_ = ks->max_height.unit != DK_LEN_NONE && definite(ks->max_height, ch)
                            ? len(ks->max_height, ch) - (ks->box_sizing ? vframe(k) : 0) + vframe(k)
@@ -163,6 +239,13 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     for (int ln = 0; ln < nlines; ln++) {
         int e = line_end[ln];
         if (avail < INFINITY) {
+            double sum = gap * (e - a - 1);
+            for (i = a; i < e; i++) sum += it[i].base + it[i].mmain;
+            for (i = a; i < e && column && sum > avail && l->nest <= RELAYOUT_NEST; i++) {
+                if (!it[i].lazy_min || item_style(it[i].box)->flex_shrink <= 0) continue;
+                it[i].floor_ = DK_MIN(it[i].floor_, content_height(l, it[i].box, cw, ch, it[i].w));
+                it[i].relayout = 1;
+            }
             flex_resolve(it, a, e, avail, gap);
         } else {
             for (i = a; i < e; i++) it[i].target = it[i].base;
@@ -171,7 +254,13 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
         for (i = a; i < e; i++) {
             dk_box *k = it[i].box;
             if (column) {
-                k->h = DK_MAX(it[i].target, 0);
+                /* the flexed height is definite: lay the item out in it (§9.8) */
+                double t = DK_MAX(it[i].target, 0);
+                if (k->kind == DK_BOX_IMAGE) k->h = t;
+                else if ((it[i].relayout || fabs(t - k->h) > 0.01) && l->nest <= RELAYOUT_NEST)
+                    dkl_box_h(l, k, 0, 0, cw, ch, DK_MAX(k->w - hframe(k), 0), DK_MAX(t - vframe(k), 0));
+                else
+                    k->h = t;
                 cross = DK_MAX(cross, k->w + k->margin[1] + k->margin[3]);
             } else {
                 if (k->kind != DK_BOX_IMAGE)
@@ -185,7 +274,7 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
         a = e;
     }
     /* a single line fills a definite cross size; extra cross space stretches the lines */
-    double cross_avail = column ? cw : (ch >= 0 && !is_auto(s->height) ? ch : -1);
+    double cross_avail = column ? cw : ch; /* ch: a definite height, given or stretched */
     if (nlines == 1 && cross_avail >= 0) {
         line_cross[0] = cross_avail;
     } else if (cross_avail >= 0) {
@@ -203,8 +292,8 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
         for (i = a; i < e; i++) {
             dk_box *k = it[i].box;
             used += (column ? k->h : k->w) + it[i].mmain;
-            nauto += is_auto(k->style->margin[column ? DK_TOP : DK_LEFT]) +
-                     is_auto(k->style->margin[column ? DK_BOTTOM : DK_RIGHT]);
+            nauto += is_auto(item_style(k)->margin[column ? DK_TOP : DK_LEFT]) +
+                     is_auto(item_style(k)->margin[column ? DK_BOTTOM : DK_RIGHT]);
         }
         double free_space = main_avail >= 0 ? main_avail - used : 0;
         double lead = 0, between = gap, per_auto = 0;
@@ -229,7 +318,7 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
         double pos = lead;
         for (i = a; i < e; i++) {
             dk_box *k = it[i].box;
-            const dk_style *ks = k->style;
+            const dk_style *ks = item_style(k);
             if (is_auto(ks->margin[column ? DK_TOP : DK_LEFT])) pos += per_auto;
             int before, after, cam = cross_auto_margins(k, column, &before, &after);
             int as = align_of(ks->align_self, s->align_items);
@@ -240,8 +329,14 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
                 double room = lc - csize;
                 if (room > 0) off = before && after ? room / 2 : before ? room : 0;
             } else if (as == DK_AL_NORMAL || as == DK_AL_STRETCH) {
-                if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE)
-                    k->h = DK_MAX(k->h, lc - k->margin[0] - k->margin[2]);
+                /* a stretched item's height is definite: lay it out in it (§9.4 step 11) */
+                double sh = lc - k->margin[0] - k->margin[2];
+                if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE && sh > k->h + 0.01) {
+                    if (l->nest <= RELAYOUT_NEST)
+                        dkl_box_h(l, k, 0, 0, cw, ch, DK_MAX(k->w - hframe(k), 0), DK_MAX(sh - vframe(k), 0));
+                    else
+                        k->h = sh;
+                }
             } else if (as == DK_AL_CENTER) {
                 off = (lc - csize) / 2;
             } else if (as == DK_AL_END) {
@@ -260,5 +355,12 @@ void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     }
     /* content height; a definite height wins in layout_box */
     b->h = column ? main_used : (nlines ? cpos - cgap : 0);
+    dkl_abs_static(l, b, cx, cy, cw, ch >= 0 ? ch : b->h);
 }
 
+
+void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+    l->nest++;
+    flex_layout(l, b, cx, cy, cw, ch);
+    l->nest--;
+}

@@ -1,10 +1,29 @@
-/* Grid layout (CSS Grid §11, the cases slides use). */
+/* Grid layout (CSS Grid §8-§11, the cases slides use). */
 #include "layout-internal.h"
+
+#include <stdlib.h>
+
+/*
+ * Grid containers (CSS Grid 1). Placement (§8.5) is row-major "sparse"
+ * auto-placement over an occupancy map: items with a definite row and
+ * column first, then the rest in order, with definite lines and spans on
+ * either axis; rows grow implicitly (grid-auto-rows: auto), columns do not
+ * (a line past the explicit grid is clamped into it). Tracks are sized by
+ * §11.4-11.7 for both axes: fixed, percentage, min-/max-content, auto,
+ * minmax() and fr, the columns against the content width, the rows against
+ * a definite content height (else fr rows share out their content, §12.7.1
+ * with indefinite free space). Items spanning several tracks spread what
+ * they need beyond those tracks evenly over the intrinsic ones they cross
+ * (a simplification of §11.5.3). Items align in their areas by
+ * justify-/align-self (auto: the container's -items): stretch (normal for
+ * non-replaced boxes), start, center, end; auto margins centre or push.
+ * Not supported: named lines and areas, grid-auto-flow: column / dense,
+ * grid-auto-rows/-columns, baseline alignment, align-/justify-content.
+ */
 
 typedef struct {
     dk_box *box;
     int col, span, row, rspan;
-    double mn, mx; /* intrinsic contributions */
 } gitem;
 
 static double track_fixed(dk_len t, double avail, int *fixed) {
@@ -13,13 +32,15 @@ static double track_fixed(dk_len t, double avail, int *fixed) {
 }
 
 /*
- * Size grid columns (CSS Grid §11.4-11.7, single-span items, no baseline
- * alignment). `avail` is the grid's content width. Writes n sizes.
- * Exposed for unit tests.
+ * Track sizing (§11.4-11.7) with scratch space for 3n doubles and n ints.
+ * `avail` < 0 is an indefinite size: tracks take their content
+ * (maximized to their growth limits) and fr tracks follow §12.7.1's
+ * indefinite case, the largest of base / flex.
  */
-void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
-                         const double *item_max, double gap, double avail, double *size) {
-    double base[DK_MAX_TRACKS], limit[DK_MAX_TRACKS], flex[DK_MAX_TRACKS];
+static void size_tracks(const dk_track *tracks, int n, const double *item_min,
+                        const double *item_max, double gap, double avail, double *size,
+                        double *scratch, int *frozen) {
+    double *base = scratch, *limit = scratch + n, *flex = scratch + 2 * n;
     double used = gap * (n - 1);
     for (int i = 0; i < n; i++) {
         const dk_track *t = &tracks[i];
@@ -34,12 +55,17 @@ void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
         if (flex[i] > 0) lim = b;
         base[i] = b;
         limit[i] = DK_MAX(lim, b);
+        frozen[i] = 0;
     }
-    /* maximize tracks: share free space up to the growth limits */
+    /* maximize tracks: share free space up to the growth limits (all of it when indefinite) */
+    if (avail < 0) {
+        for (int i = 0; i < n; i++)
+            if (flex[i] == 0) base[i] = limit[i];
+    }
     double sum = used;
     for (int i = 0; i < n; i++) sum += base[i];
     double free_space = avail - sum;
-    for (int iter = 0; iter < n && free_space > 0.001; iter++) {
+    for (int iter = 0; iter < n && avail >= 0 && free_space > 0.001; iter++) {
         int growing = 0;
         for (int i = 0; i < n; i++) growing += flex[i] == 0 && base[i] < limit[i];
         if (!growing) break;
@@ -53,12 +79,18 @@ void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
     }
     /* flexible tracks: find the size of 1fr (§11.7.1), freezing tracks whose base is larger */
     double nonflex = used, flexsum = 0;
-    int frozen[DK_MAX_TRACKS] = {0};
     for (int i = 0; i < n; i++) {
         if (flex[i] > 0) flexsum += flex[i];
         else nonflex += base[i];
     }
-    if (flexsum > 0) {
+    if (flexsum > 0 && avail < 0) {
+        /* indefinite: 1fr is the largest base (or max-content) per flex factor (§12.7.1) */
+        double fr = 0;
+        for (int i = 0; i < n; i++)
+            if (flex[i] > 0) fr = DK_MAX(fr, DK_MAX(base[i], item_max[i]) / DK_MAX(flex[i], 1.0));
+        for (int i = 0; i < n; i++)
+            if (flex[i] > 0) base[i] = DK_MAX(base[i], flex[i] * fr);
+    } else if (flexsum > 0) {
         double fr = 0;
         for (int iter = 0; iter <= n; iter++) {
             double left = avail - nonflex, fs = 0;
@@ -74,8 +106,8 @@ void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
         }
         for (int i = 0; i < n; i++)
             if (flex[i] > 0 && !frozen[i]) base[i] = DK_MAX(base[i], flex[i] * fr);
-    } else {
-        /* stretch auto tracks into what is left (justify-content: normal) */
+    } else if (avail >= 0) {
+        /* stretch auto tracks into what is left (align-/justify-content: normal, §11.8) */
         sum = used;
         int nauto = 0;
         for (int i = 0; i < n; i++) {
@@ -89,14 +121,178 @@ void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
     for (int i = 0; i < n; i++) size[i] = base[i];
 }
 
-void dkl_grid(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+/*
+ * Size grid tracks (CSS Grid §11.4-11.7, single-span items, no baseline
+ * alignment). `avail` is the grid's content size (< 0: indefinite).
+ * Writes n sizes (at most DK_MAX_TRACKS). Exposed for unit tests.
+ */
+void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
+                         const double *item_max, double gap, double avail, double *size) {
+    double scratch[3 * DK_MAX_TRACKS];
+    int frozen[DK_MAX_TRACKS];
+    size_tracks(tracks, DK_MIN(n, DK_MAX_TRACKS), item_min, item_max, gap, avail, size, scratch,
+                frozen);
+}
+
+/* Is the track sized by its content (an intrinsic min or max sizing function)? */
+static int intrinsic_track(const dk_track *t) {
+    return !(t->min.unit == DK_LEN_PX || t->min.unit == DK_LEN_PCT) ||
+           !(t->max.unit == DK_LEN_PX || t->max.unit == DK_LEN_PCT || t->max.unit == DK_LEN_FR);
+}
+
+/*
+ * The contributions of the items into mn/mx of n tracks (by axis): single
+ * spans first, then each spanning item spreads what it needs beyond its
+ * tracks (and the gaps between them) evenly over the intrinsic non-flexible
+ * tracks it crosses (§11.5.3-4, simplified); an item crossing a flexible
+ * track adds nothing (§11.5.3: it is left to §11.7).
+ */
+static void contribute(const dk_track *t, double *mn, double *mx, int start, int span,
+                       double imn, double imx, double gap, int pass) {
+    if ((span > 1) != pass) return;
+    if (span == 1) {
+        mn[start] = DK_MAX(mn[start], imn);
+        mx[start] = DK_MAX(mx[start], imx);
+        return;
+    }
+    int nin = 0;
+    double have_mn = gap * (span - 1), have_mx = have_mn;
+    for (int c = start; c < start + span; c++) {
+        if (t[c].max.unit == DK_LEN_FR) return;
+        nin += intrinsic_track(&t[c]);
+        int fixed;
+        double f = track_fixed(t[c].min, -1, &fixed);
+        have_mn += DK_MAX(mn[c], f);
+        have_mx += DK_MAX(mx[c], f);
+    }
+    if (!nin) return;
+    for (int c = start; c < start + span; c++) {
+        if (!intrinsic_track(&t[c])) continue;
+        if (imn > have_mn) mn[c] += (imn - have_mn) / nin;
+        if (imx > have_mx) mx[c] += (imx - have_mx) / nin;
+    }
+}
+
+/* Does the area (row r, col c, rs x cs) overlap an occupied cell? */
+static int occupied(const unsigned char *occ, int nc, int nr, int r, int c, int rs, int cs) {
+    for (int i = r; i < r + rs && i < nr; i++)
+        for (int j = c; j < c + cs; j++)
+            if (occ[i * nc + j]) return 1;
+    return 0;
+}
+
+/*
+ * Place the items (§8.5, row-major, sparse): a definite row and column
+ * as given; then, in order, a definite row with the first free column, a
+ * definite column from the cursor on, or the next free area after the
+ * cursor. Returns the number of rows (0 on OOM).
+ */
+static int place_items(L *l, const dk_style *s, gitem *items, int n, int nc) {
+    int maxrows = DK_MAX(s->ngrid_rows, 1) + n;
+    for (int i = 0; i < n; i++) {
+        const dk_style *ks = item_style(items[i].box);
+        maxrows += DK_MAX(ks->grid_row_span, 1) + DK_MAX(ks->grid_row_start - 1, 0);
+    }
+    unsigned char *occ = dk_arena_alloc(l->a, (size_t)maxrows * (size_t)nc);
+    if (!occ) {
+        l->st = DK_ENOMEM;
+        return 0;
+    }
+    memset(occ, 0, (size_t)maxrows * (size_t)nc);
+    int nrows = DK_MAX(s->ngrid_rows, 1);
+    for (int pass = 0; pass < 3; pass++) {
+        int crow = 0, ccol = 0; /* the auto-placement cursor */
+        for (int i = 0; i < n; i++) {
+            gitem *g = &items[i];
+            const dk_style *ks = item_style(g->box);
+            int dr = ks->grid_row_start > 0, dc = ks->grid_col_start > 0;
+            /* pass 0: both definite; 1: row definite; 2: the rest */
+            if (pass != (dr && dc ? 0 : dr ? 1 : 2)) continue;
+            g->span = ks->grid_col_span > 0 ? DK_MIN(ks->grid_col_span, nc) : 1;
+            g->rspan = ks->grid_row_span > 0 ? ks->grid_row_span : 1;
+            g->col = dc ? DK_MIN(ks->grid_col_start - 1, nc - g->span) : 0;
+            if (dr) {
+                g->row = ks->grid_row_start - 1;
+                if (!dc)
+                    while (g->col + g->span < nc && occupied(occ, nc, maxrows, g->row, g->col, g->rspan, g->span))
+                        g->col++;
+            } else if (dc) {
+                if (g->col < ccol) crow++;
+                g->row = crow;
+                while (occupied(occ, nc, maxrows, g->row, g->col, g->rspan, g->span)) g->row++;
+            } else {
+                int r = crow, c = ccol;
+                for (;; c++) {
+                    if (c + g->span > nc) c = 0, r++;
+                    if (!occupied(occ, nc, maxrows, r, c, g->rspan, g->span)) break;
+                }
+                g->row = r, g->col = c;
+            }
+            if (pass == 2) crow = g->row, ccol = g->col + g->span;
+            for (int r = g->row; r < g->row + g->rspan && r < maxrows; r++)
+                for (int c = g->col; c < g->col + g->span; c++) occ[r * nc + c] = 1;
+            nrows = DK_MAX(nrows, g->row + g->rspan);
+        }
+    }
+    return nrows;
+}
+
+/*
+ * Min- and max-content widths of grid `b`'s content box (§12.3-12.7 under a
+ * min-/max-content constraint): the items placed as in layout, each column
+ * at its base size for min-content (flex tracks take no free space), at its
+ * growth limit for max-content (an fr column as wide as §12.7.1's
+ * indefinite 1fr times its factor); plus the gaps.
+ */
+void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
+    const dk_style *s = b->style;
+    int nc = DK_MIN(s->ngrid_cols > 0 ? s->ngrid_cols : 1, DK_MAX_TRACKS);
+    dk_track cols[DK_MAX_TRACKS];
+    const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
+    for (int i = 0; i < nc; i++) cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i] : autotrack;
+    *cmin = *cmax = 0;
+    int n = 0;
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
+    gitem *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(n ? n : 1));
+    if (!items) {
+        l->st = DK_ENOMEM;
+        return;
+    }
+    int i = 0;
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) items[i] = (gitem){k, 0, 1, 0, 1};
+    if (!place_items(l, s, items, n, nc)) return;
+    double mn[DK_MAX_TRACKS] = {0}, mx[DK_MAX_TRACKS] = {0}, size[DK_MAX_TRACKS], scratch[3 * DK_MAX_TRACKS];
+    int frozen[DK_MAX_TRACKS];
+    for (int pass = 0; pass < 2; pass++)
+        for (i = 0; i < n; i++) {
+            double a, z;
+            if ((items[i].span > 1) != pass) continue;
+            dkl_intrinsic(l, items[i].box, &a, &z);
+            contribute(cols, mn, mx, items[i].col, items[i].span, a, z, s->column_gap, pass);
+        }
+    /* min-content: every track at its base size (no free space to share) */
+    for (int c = 0; c < nc; c++) {
+        int fixed;
+        double v = track_fixed(cols[c].min, -1, &fixed);
+        if (!fixed) v = cols[c].min.unit == DK_LEN_MAX_CONTENT ? mx[c] : mn[c];
+        double m = track_fixed(cols[c].max, -1, &fixed);
+        if (fixed && cols[c].min.unit != DK_LEN_PX) v = DK_MIN(v, m); /* auto minimums stop at a fixed max */
+        *cmin += v;
+    }
+    size_tracks(cols, nc, mn, mx, s->column_gap, -1, size, scratch, frozen);
+    for (int c = 0; c < nc; c++) *cmax += size[c];
+    *cmin += s->column_gap * (nc - 1);
+    *cmax += s->column_gap * (nc - 1);
+    *cmax = DK_MAX(*cmax, *cmin);
+}
+
+static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     const dk_style *s = b->style;
     int nc = s->ngrid_cols > 0 ? s->ngrid_cols : 1;
     if (nc > DK_MAX_TRACKS) nc = DK_MAX_TRACKS;
     dk_track cols[DK_MAX_TRACKS];
-    for (int i = 0; i < nc; i++)
-        cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i]
-                                    : (dk_track){{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
+    const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
+    for (int i = 0; i < nc; i++) cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i] : autotrack;
     int n = 0;
     static_children(b, cx, cy);
     for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
@@ -105,103 +301,113 @@ void dkl_grid(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
         l->st = DK_ENOMEM;
         return;
     }
-    /* auto placement, row by row (§8.5, "sparse") */
-    int row = 0, col = 0, i = 0, nrows = 0;
-    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
-        const dk_style *ks = k->style;
-        int span = ks->grid_col_span > 0 ? DK_MIN(ks->grid_col_span, nc) : 1;
-        if (ks->grid_col_start > 0) {
-            int want = DK_MIN(ks->grid_col_start - 1, nc - span);
-            if (want < col) row++;
-            col = want;
-        } else if (col + span > nc) {
-            row++;
-            col = 0;
-        }
-        items[i] = (gitem){k, col, span, row, 1, 0, 0};
-        col += span;
-        if (col >= nc) {
-            col = 0;
-            row++;
-        }
-        nrows = DK_MAX(nrows, items[i].row + 1);
+    int i = 0;
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) items[i] = (gitem){k, 0, 1, 0, 1};
+    int nrows = place_items(l, s, items, n, nc);
+    if (!nrows) return;
+    /* scratch: row tracks, sizes and contributions, and size_tracks' space */
+    int nt = DK_MAX(nrows, nc);
+    dk_track *rows = dk_arena_alloc(l->a, sizeof(dk_track) * (size_t)nrows);
+    double *buf = dk_arena_alloc(l->a, sizeof(double) * (size_t)(7 * nt + 2));
+    int *frozen = dk_arena_alloc(l->a, sizeof(int) * (size_t)nt);
+    if (!rows || !buf || !frozen) {
+        l->st = DK_ENOMEM;
+        return;
     }
-    double mn[DK_MAX_TRACKS] = {0}, mx[DK_MAX_TRACKS] = {0}, size[DK_MAX_TRACKS];
+    double *mn = buf, *mx = buf + nt, *size = buf + 2 * nt, *scratch = buf + 3 * nt;
+
+    /* columns */
+    memset(mn, 0, sizeof(double) * (size_t)nt);
+    memset(mx, 0, sizeof(double) * (size_t)nt);
     int intrinsic_cols = 0;
-    for (int c = 0; c < nc; c++)
-        intrinsic_cols |= !(cols[c].min.unit == DK_LEN_PX || cols[c].min.unit == DK_LEN_PCT) ||
-                          !(cols[c].max.unit == DK_LEN_PX || cols[c].max.unit == DK_LEN_PCT);
-    for (i = 0; i < n && intrinsic_cols; i++) {
-        if (items[i].span != 1) continue;
-        dkl_intrinsic(l, items[i].box, &items[i].mn, &items[i].mx);
-        mn[items[i].col] = DK_MAX(mn[items[i].col], items[i].mn);
-        mx[items[i].col] = DK_MAX(mx[items[i].col], items[i].mx);
-    }
-    dk_grid_size_tracks(cols, nc, mn, mx, s->column_gap, cw, size);
+    for (int c = 0; c < nc; c++) intrinsic_cols |= intrinsic_track(&cols[c]);
+    for (int pass = 0; pass < 2 && intrinsic_cols; pass++)
+        for (i = 0; i < n; i++) {
+            double a, z;
+            if ((items[i].span > 1) != pass) continue;
+            dkl_intrinsic(l, items[i].box, &a, &z);
+            contribute(cols, mn, mx, items[i].col, items[i].span, a, z, s->column_gap, pass);
+        }
+    size_tracks(cols, nc, mn, mx, s->column_gap, cw, size, scratch, frozen);
     double colx[DK_MAX_TRACKS + 1];
     colx[0] = 0;
     for (int c = 0; c < nc; c++) colx[c + 1] = colx[c] + size[c] + s->column_gap;
 
-    /* lay items out in their areas' widths, measure rows */
-    double *rowh = dk_arena_alloc(l->a, sizeof(double) * (size_t)(nrows + 1));
-    if (!rowh) {
-        l->st = DK_ENOMEM;
-        return;
-    }
+    /* lay items out in their areas' widths; their heights size the rows */
     for (i = 0; i < n; i++) {
         gitem *g = &items[i];
         dk_box *k = g->box;
+        const dk_style *ks = item_style(k);
         double aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
-        int js = align_of(k->style->justify_self, s->justify_items);
+        int js = align_of(ks->justify_self, s->justify_items);
         if (k->kind == DK_BOX_IMAGE) {
             dkl_image(l, k, 0, 0, aw, -1);
         } else {
             edges(k, aw);
             double w = -1;
-            if (is_auto(k->style->width) && js != DK_AL_NORMAL && js != DK_AL_STRETCH)
+            /* stretch fills the area unless a margin is auto (§11.2, Box Alignment §6.1) */
+            int automargin = is_auto(ks->margin[DK_LEFT]) || is_auto(ks->margin[DK_RIGHT]);
+            if (is_auto(ks->width) && ((js != DK_AL_NORMAL && js != DK_AL_STRETCH) || automargin))
                 w = dkl_fit_content(l, k, aw) - k->margin[1] - k->margin[3] - hframe(k);
             dkl_box(l, k, 0, 0, aw, -1, w);
         }
-        double mh = k->h + k->margin[0] + k->margin[2];
-        if (g->row < nrows) rowh[g->row] = DK_MAX(rowh[g->row], mh);
     }
-    for (int r = 0; r < nrows && r < s->ngrid_rows; r++) {
-        int fixed;
-        double v = track_fixed(s->grid_rows[r].max, ch, &fixed);
-        if (fixed) rowh[r] = v;
-    }
-    /* place */
-    double y = 0;
-    double *rowy = dk_arena_alloc(l->a, sizeof(double) * (size_t)(nrows + 1));
-    if (!rowy) {
-        l->st = DK_ENOMEM;
-        return;
-    }
-    for (int r = 0; r < nrows; r++) {
-        rowy[r] = y;
-        y += rowh[r] + (r + 1 < nrows ? s->row_gap : 0);
-    }
+    memset(mn, 0, sizeof(double) * (size_t)nt);
+    memset(mx, 0, sizeof(double) * (size_t)nt);
+    for (int r = 0; r < nrows; r++) rows[r] = r < s->ngrid_rows ? s->grid_rows[r] : autotrack;
+    for (int pass = 0; pass < 2; pass++)
+        for (i = 0; i < n; i++) {
+            dk_box *k = items[i].box;
+            double mh = k->h + k->margin[0] + k->margin[2];
+            contribute(rows, mn, mx, items[i].row, items[i].rspan, mh, mh, s->row_gap, pass);
+        }
+    size_tracks(rows, nrows, mn, mx, s->row_gap, ch, size, scratch, frozen);
+    double *rowy = buf + 6 * nt; /* past the scratch */
+    rowy[0] = 0;
+    for (int r = 0; r < nrows; r++) rowy[r + 1] = rowy[r] + size[r] + s->row_gap;
+
+    /* align each item in its area */
     for (i = 0; i < n; i++) {
         gitem *g = &items[i];
         dk_box *k = g->box;
+        const dk_style *ks = item_style(k);
         double ax = colx[g->col], aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
-        double ay = rowy[g->row], ah = rowh[g->row];
-        int as = align_of(k->style->align_self, s->align_items);
-        int js = align_of(k->style->justify_self, s->justify_items);
+        double ay = rowy[g->row], ah = rowy[g->row + g->rspan] - rowy[g->row] - s->row_gap;
+        int as = align_of(ks->align_self, s->align_items);
+        int js = align_of(ks->justify_self, s->justify_items);
         int replaced = k->kind == DK_BOX_IMAGE;
-        if ((as == DK_AL_NORMAL && !replaced) || as == DK_AL_STRETCH) {
-            if (is_auto(k->style->height) && !replaced)
-                k->h = DK_MAX(k->h, ah - k->margin[0] - k->margin[2]);
+        int mt = is_auto(ks->margin[DK_TOP]), mb = is_auto(ks->margin[DK_BOTTOM]);
+        int ml = is_auto(ks->margin[DK_LEFT]), mr = is_auto(ks->margin[DK_RIGHT]);
+        if (((as == DK_AL_NORMAL && !replaced) || as == DK_AL_STRETCH) && !mt && !mb) {
+            /* stretched: the area's height is definite for the item's content (§11.3) */
+            double sh = ah - k->margin[0] - k->margin[2];
+            if (is_auto(ks->height) && !replaced && sh > k->h + 0.01) {
+                if (l->nest <= RELAYOUT_NEST)
+                    dkl_box_h(l, k, 0, 0, aw, ah, DK_MAX(k->w - hframe(k), 0), DK_MAX(sh - vframe(k), 0));
+                else
+                    k->h = sh;
+            }
             as = DK_AL_START;
         }
         double mw = k->w + k->margin[1] + k->margin[3], mh = k->h + k->margin[0] + k->margin[2];
         double dx = 0, dy = 0;
-        if (as == DK_AL_CENTER) dy = (ah - mh) / 2;
+        /* auto margins take the free space first (§11.2) */
+        if (mt || mb) dy = mt && mb ? (ah - mh) / 2 : mt ? ah - mh : 0;
+        else if (as == DK_AL_CENTER) dy = (ah - mh) / 2;
         else if (as == DK_AL_END) dy = ah - mh;
-        if (js == DK_AL_CENTER) dx = (aw - mw) / 2;
+        if (ml || mr) dx = ml && mr ? (aw - mw) / 2 : ml ? aw - mw : 0;
+        else if (js == DK_AL_CENTER) dx = (aw - mw) / 2;
         else if (js == DK_AL_END) dx = aw - mw;
+        if ((ml || mr || mt || mb) && dx < 0) dx = 0; /* auto margins never go negative */
+        if ((mt || mb) && dy < 0) dy = 0;
         translate(k, cx + ax + dx + k->margin[3] - k->x, cy + ay + dy + k->margin[0] - k->y);
     }
-    b->h = y; /* content height, the caller adds the frame */
+    b->h = rowy[nrows] - (nrows ? s->row_gap : 0); /* content height, the caller adds the frame */
+    dkl_abs_static(l, b, cx, cy, cw, ch >= 0 ? ch : b->h);
 }
 
+void dkl_grid(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
+    l->nest++;
+    grid_layout(l, b, cx, cy, cw, ch);
+    l->nest--;
+}

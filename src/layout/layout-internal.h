@@ -17,7 +17,15 @@ typedef struct {
     dk_text *text;
     dk_viewport vp;
     dk_status st; /* sticky: the first failure */
+    int nest;     /* flex/grid containers being laid out (flex.c, grid.c) */
 } L;
+
+/*
+ * Flex and grid items are laid out again at a flexed or stretched height,
+ * which doubles the work per level of nesting: past this many levels they
+ * just take the height (their content stays where it was laid out).
+ */
+enum { RELAYOUT_NEST = 6 };
 
 /* A collapsed margin: the largest positive and the most negative of a set. */
 typedef struct {
@@ -68,6 +76,12 @@ static inline void edges(dk_box *b, double cbw) {
     const dk_style *s = b->style;
     int part = table_part(s), cell = s->display == DK_DISPLAY_TABLE_CELL;
     int nopad = (part && !cell) || (b->kind == DK_BOX_TABLE && b->collapsed);
+    if (b->kind == DK_BOX_PARA) { /* anonymous: it shares its block's style, not its edges */
+        memset(b->margin, 0, sizeof b->margin);
+        memset(b->padding, 0, sizeof b->padding);
+        memset(b->border, 0, sizeof b->border);
+        return;
+    }
     for (int i = 0; i < 4; i++) {
         b->margin[i] = part ? 0 : len(s->margin[i], cbw);
         b->padding[i] = nopad ? 0 : len(s->padding[i], cbw);
@@ -117,6 +131,15 @@ static inline void static_children(dk_box *b, double cx, double cy) {
         if (oof(k)) static_position(k, cx, cy);
 }
 
+/*
+ * The style that sizes and aligns flex/grid item `k`: an anonymous item
+ * (text run straight in the container, CSS Flexbox §4, Grid §6) shares its
+ * container's style for its text but has initial values for the rest.
+ */
+static inline const dk_style *item_style(const dk_box *k) {
+    return k->kind == DK_BOX_PARA ? dk_style_initial() : k->style;
+}
+
 static inline int is_item(const dk_box *b) {
     return b->parent && (b->parent->kind == DK_BOX_GRID || b->parent->kind == DK_BOX_FLEX) && !oof(b);
 }
@@ -142,6 +165,8 @@ static inline int align_of(int self, int parent_items) {
 
 /* Lay out `b`'s border box at (x, y) in a containing block cbw x cbh (-1: indefinite). */
 void dkl_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width);
+/* The same with a used content height (>= 0), as flex and grid items get after flexing or stretching. */
+void dkl_box_h(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width, double height);
 /* Min- and max-content widths of `b`'s margin box (CSS Sizing §5). */
 void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx);
 /* Shrink-to-fit width: min(max(min-content, avail), max-content). */
@@ -149,7 +174,10 @@ double dkl_fit_content(L *l, dk_box *b, double avail);
 /* A replaced element (image) at (x, y). */
 void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh);
 void dkl_grid(L *l, dk_box *b, double cx, double cy, double cw, double ch);   /* grid.c */
+void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax);          /* grid.c */
 void dkl_flex(L *l, dk_box *b, double cx, double cy, double cw, double ch);   /* flex.c */
+/* Static positions of a flex or grid container's out-of-flow children (flex.c). */
+void dkl_abs_static(L *l, dk_box *b, double cx, double cy, double cw, double ch);
 double dkl_table(L *l, dk_box *t, double cx, double cy, double cw);          /* table.c */
 void dkl_table_intrinsic(L *l, dk_box *t, double *tmn, double *tmx);         /* table.c */
 

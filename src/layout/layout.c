@@ -50,7 +50,7 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         if (compressible(s)) *mn = frame + marg;
         return;
     }
-    if (s->width.unit == DK_LEN_PX) {
+    if (s->width.unit == DK_LEN_PX && b->kind != DK_BOX_PARA) {
         double w = s->width.v - (s->box_sizing ? frame : 0);
         w = clamp_size(w, s->min_width, s->max_width, -1, frame, s->box_sizing);
         *mn = *mx = w + frame + marg;
@@ -83,23 +83,14 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), n++) {
             double kmn, kmx;
             dkl_intrinsic(l, k, &kmn, &kmx);
-            cmin = DK_MAX(cmin, kmn);
+            /* one line holds them all side by side; wrapping, the widest (Flexbox §9.9.1) */
+            cmin = s->flex_wrap ? DK_MAX(cmin, kmn) : cmin + kmn;
             cmax += kmx;
         }
         if (n > 1) cmax += s->column_gap * (n - 1);
-    } else if (b->kind == DK_BOX_GRID && s->ngrid_cols > 0) {
-        /* columns side by side: fixed tracks as given, the rest by their widest item */
-        int nc = s->ngrid_cols, i = 0;
-        for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) {
-            double kmn, kmx;
-            dkl_intrinsic(l, k, &kmn, &kmx);
-            cmin = DK_MAX(cmin, kmn);
-            cmax = DK_MAX(cmax, kmx);
-        }
-        cmin *= nc;
-        cmax *= nc;
-        cmin += s->column_gap * (nc - 1);
-        cmax += s->column_gap * (nc - 1);
+        if (n > 1 && !s->flex_wrap) cmin += s->column_gap * (n - 1);
+    } else if (b->kind == DK_BOX_GRID) {
+        dkl_grid_intrinsic(l, b, &cmin, &cmax);
     } else {
         for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) {
             double kmn, kmx;
@@ -194,9 +185,9 @@ static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h) 
     *h = DK_MIN(DK_MAX(*h, minh), maxh);
 }
 
-/* The alt text of a missing image, laid out to be drawn in its placeholder. */
+/* The alt text of a missing image in width w, laid out to be drawn in its placeholder. */
 static void alt_text(L *l, dk_box *b, double w) {
-    const char *alt = b->alt && *b->alt ? b->alt : dk_node_attr(b->node, "src");
+    const char *alt = b->alt;
     dk_run *run = dk_arena_alloc(l->a, sizeof *run);
     dk_style *st = dk_arena_alloc(l->a, sizeof *st);
     b->text = NULL;
@@ -205,11 +196,9 @@ static void alt_text(L *l, dk_box *b, double w) {
         return;
     }
     *st = *b->style;
-    st->text_align = DK_ALIGN_CENTER;
+    st->text_align = DK_ALIGN_START;
     st->white_space = DK_WS_NORMAL;
     st->color = (dk_rgba){80, 80, 80, 255};
-    st->font_size = DK_MIN(st->font_size, 16);
-    st->line_height = st->font_size * 1.25f;
     st->text_decoration = 0;
     size_t n = strlen(alt);
     *run = (dk_run){.start = 0, .end = n, .style = st};
@@ -219,9 +208,19 @@ static void alt_text(L *l, dk_box *b, double w) {
         return;
     }
     *p = (dk_para){.text = alt, .len = n, .runs = run, .nruns = 1, .style = st};
-    if (l->text->layout(l->text, l->a, p, DK_MAX(w - 8, 10), &b->text) != DK_OK) l->st = DK_ENOMEM;
+    if (l->text->layout(l->text, l->a, p, DK_MAX(w, 10), &b->text) != DK_OK) l->st = DK_ENOMEM;
 }
 
+enum { BROKEN_ICON = 16 }; /* Chromium's broken-image icon, px */
+
+/*
+ * A missing image is drawn as a browser draws a broken one (HTML §15.4.1, as
+ * Chromium does it): with both width and height given and no alt text it
+ * stays a replaced box of that size; otherwise it is a non-replaced box
+ * holding a 16x16 icon and the alt text in the element's font: as wide as
+ * that content inline (an inline-block), as wide as its containing block
+ * when block-level, and as tall as the text.
+ */
 void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     double w, h;
     image_size(b, cbw, cbh, &w, &h);
@@ -229,20 +228,27 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     b->y = y;
     b->w = w + hframe(b);
     b->h = h + vframe(b);
+    b->text = NULL;
     if (b->image && !b->image->missing) return;
     const dk_style *s = b->style;
-    if (!definite(s->width, cbw) && !definite(s->height, cbh)) {
-        /* unsized and broken: as large as its alt text, like a browser's broken image */
-        b->text = NULL;
-        alt_text(l, b, cbw >= 0 ? cbw - 8 : 100000);
-        if (b->text) {
-            w = DK_MIN(b->text->w + 16, cbw >= 0 ? DK_MAX(cbw - hframe(b), 0) : INFINITY);
-            h = b->text->h + 16;
-            b->w = w + hframe(b);
-            b->h = h + vframe(b);
-        }
+    int alt = b->alt && *b->alt;
+    if (!alt && definite(s->width, cbw) && definite(s->height, cbh)) return;
+    double avail = cbw >= 0 ? DK_MAX(cbw - hframe(b) - b->margin[1] - b->margin[3], 0) : INFINITY;
+    /* alt="": it represents nothing (an empty inline); no alt at all: the icon alone */
+    w = h = b->alt ? 0 : BROKEN_ICON;
+    if (alt) {
+        alt_text(l, b, isfinite(avail) ? avail - BROKEN_ICON : 100000);
+        /* shrink-to-fit: text that had to wrap makes the box as wide as it may be */
+        if (b->text)
+            w = b->text->nlines > 1 ? avail : DK_MIN(b->text->w + BROKEN_ICON, avail), h = b->text->h;
     }
-    alt_text(l, b, w);
+    /* block-level: a block's auto width, unless a flex row sizes it by its content */
+    int row_item = b->parent && b->parent->kind == DK_BOX_FLEX && !b->parent->style->flex_direction_column;
+    if (!b->atomic_inline && !row_item && isfinite(avail)) w = avail;
+    /* the placeholder centres its text: one line is laid out again at the box's width */
+    if (b->text && b->text->nlines <= 1) alt_text(l, b, w);
+    b->w = w + hframe(b);
+    b->h = h + vframe(b);
 }
 
 /* ---- paragraphs ------------------------------------------------------------ */
@@ -253,12 +259,49 @@ static void count_lines(dk_box *para) {
     for (int i = 0; i < para->para.nruns; i++) {
         dk_box *owner = (dk_box *)para->para.runs[i].owner;
         if (!owner || para->para.runs[i].atomic || tl->run_first_line[i] < 0) continue;
+        const dk_run *r = &para->para.runs[i];
         for (int ln = tl->run_first_line[i]; ln <= tl->run_last_line[i]; ln++) {
             if (owner->last_line1 > ln) continue; /* counted already (lines only grow) */
+            /* an empty line of pre text holds no text to count (a browser's range rects
+               on it are 0 px wide) */
+            size_t a = DK_MAX(r->start, tl->lines[ln].start), e = DK_MIN(r->end, tl->lines[ln].end);
+            while (a < e && para->para.text[a] == '\n') a++;
+            if (a >= e) continue;
             owner->lines++;
             owner->last_line1 = ln + 1;
         }
     }
+}
+
+/* Does inline box `b` or an inline inside it have inline-axis margin, padding or border? */
+static int inline_has_edges(const dk_box *b) {
+    for (const dk_box *k = b->first; k; k = k->next) {
+        const dk_style *s = k->style;
+        if (k->kind != DK_BOX_INLINE) return 1; /* an atomic inline is content */
+        if ((s->margin[1].unit != DK_LEN_AUTO && s->margin[1].v != 0) ||
+            (s->margin[3].unit != DK_LEN_AUTO && s->margin[3].v != 0) || s->padding[1].v != 0 ||
+            s->padding[3].v != 0 || (s->border_style[1] && s->border_width[1] > 0) ||
+            (s->border_style[3] && s->border_width[3] > 0) || inline_has_edges(k))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Is paragraph `b` only collapsible white space and empty inlines? Its line
+ * boxes are then zero-height and "treated as not existing for any other
+ * purpose" (CSS 2.1 §9.4.2): `<div> <a> <x-icon></x-icon> </a> </div>` is 0 px tall.
+ */
+static int para_empty(const dk_box *b) {
+    const dk_para *p = &b->para;
+    for (int i = 0; i < p->nruns; i++) {
+        const dk_run *r = &p->runs[i];
+        int ws = r->style->white_space;
+        if (r->atomic) return 0;
+        for (size_t j = r->start; j < r->end; j++)
+            if (p->text[j] != ' ' || ws == DK_WS_PRE || ws == DK_WS_PRE_WRAP) return 0;
+    }
+    return !inline_has_edges(b);
 }
 
 /* Place inline boxes from the runs they cover. */
@@ -286,13 +329,17 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         if (k->kind != DK_BOX_INLINE) continue;
         double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
         /* a run of only a trailing space is dropped from the paragraph after the box counted it */
-        int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns);
+        int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns), own = 0;
+        for (int i = k->first_run; i < end; i++)
+            own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0;
         for (int i = k->first_run; i < end; i++) {
             dk_rect r = tl->run_rect[i];
             if (r.w <= 0 && r.h <= 0) continue;
             x0 = DK_MIN(x0, r.x);
-            y0 = DK_MIN(y0, r.y);
             x1 = DK_MAX(x1, r.x + r.w);
+            /* the box is as tall as its own text: a raised or smaller child sticks out */
+            if (own && para->para.runs[i].owner != k) continue;
+            y0 = DK_MIN(y0, r.y);
             y1 = DK_MAX(y1, r.y + r.h);
         }
         edges(k, 0);
@@ -303,6 +350,19 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             k->y = cy + y0 - k->padding[0] - k->border[0];
             k->w = x1 - x0 + hframe(k);
             k->h = y1 - y0 + vframe(k);
+        } else if (!para_empty(para)) {
+            /* an empty inline on a line with content: zero wide where the text goes on
+               (or the text before it ends), as tall as that text's content area */
+            int r = k->first_run, n = para->para.nruns;
+            int at = r < n && tl->run_first_line[r] >= 0 && !para->para.runs[r].atomic ? r : -1;
+            int before = r > 0 && r <= n && tl->run_last_line[r - 1] >= 0 &&
+                         !para->para.runs[r - 1].atomic ? r - 1 : -1;
+            dk_rect rr = at >= 0 ? tl->run_rect[at] : before >= 0 ? tl->run_rect[before] : (dk_rect){0, 0, 0, 0};
+            edges(k, 0);
+            k->x = cx + (at >= 0 ? rr.x : rr.x + rr.w) - k->padding[3] - k->border[3];
+            k->y = cy + rr.y - k->padding[0] - k->border[0];
+            k->w = hframe(k);
+            k->h = rr.h + vframe(k);
         } else {
             k->x = cx;
             k->y = cy;
@@ -337,6 +397,9 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
         /* images sit on the baseline with their bottom margin edge, form controls with their
            bottom border edge (as Chromium does); blocks on their last line */
         r->box_baseline = k->checkbox ? r->box_h - k->margin[2] : r->box_h;
+        if (k->kind == DK_BOX_IMAGE && k->text && k->text->nlines) /* a broken image's alt text */
+            r->box_baseline = k->margin[0] + k->border[0] + k->padding[0] +
+                              k->text->lines[k->text->nlines - 1].baseline;
         if (k->kind != DK_BOX_IMAGE) {
             const dk_box *p = k->last;
             while (p && p->kind != DK_BOX_PARA) p = p->last;
@@ -358,7 +421,7 @@ static void layout_para(L *l, dk_box *b, double x, double y, double width) {
     b->x = x;
     b->y = y;
     b->w = width;
-    b->h = tl->h;
+    b->h = para_empty(b) ? 0 : tl->h;
     count_lines(b);
     place_inlines(b, b, x, y);
 }
@@ -404,6 +467,12 @@ static double flow(L *l, dk_box *b, double cx, double cy, double cw, double ch, 
             continue;
         }
         if (k->kind == DK_BOX_PARA) {
+            if (para_empty(k)) {
+                /* no line boxes: margins collapse through it (§9.4.2); it sits where its
+                   top border edge would, below the margins before it (§8.3.1) */
+                layout_para(l, k, cx, (first && top_through) ? y : y + mval(pending), cw);
+                continue;
+            }
             y += mval(pending);
             pending = (margin){0, 0};
             layout_para(l, k, cx, y, cw);
@@ -504,6 +573,12 @@ static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double
         dkl_image(l, b, x, y, cbw, cbh);
         return;
     }
+    if (b->kind == DK_BOX_PARA) { /* an anonymous flex or grid item: its lines */
+        edges(b, cbw);
+        layout_para(l, b, x, y, width >= 0 ? width : DK_MAX(cbw, 0));
+        if (height >= 0) b->h = height;
+        return;
+    }
     double tmn = 0, tmx = 0;
     if (b->kind == DK_BOX_TABLE) dkl_table_intrinsic(l, b, &tmn, &tmx); /* sets collapsed borders */
     edges(b, cbw);
@@ -564,6 +639,12 @@ void dkl_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double
     layout_box_h(l, b, x, y, cbw, cbh, width, -1);
 }
 
+/* dkl_box() with a used content height (a flexed or stretched flex/grid item). */
+void dkl_box_h(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width,
+               double height) {
+    layout_box_h(l, b, x, y, cbw, cbh, width, height);
+}
+
 /* ---- positioning ------------------------------------------------------------------------- */
 
 /*
@@ -583,9 +664,9 @@ void dkl_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double
  *     (static_position()), which is where it stays on an axis whose insets
  *     are both auto.
  *
- * Not supported: the static position of a flex or grid container's
- * children honours no alignment (it is the content box's top left), an
- * inline containing block is its box's border box, right-to-left static
+ * A flex or grid container's out-of-flow children get their static
+ * positions from dkl_abs_static() (flex.c). Not supported: an inline
+ * containing block is its box's border box, right-to-left static
  * positions, and sticky offsets.
  */
 
@@ -707,7 +788,7 @@ static void position_pass(L *l, dk_box *b, dk_rect icb) {
 }
 
 dk_status dk_layout(dk_ctx *ctx, dk_arena *a, dk_text *text, const dk_viewport *vp, dk_box *root) {
-    L l = {ctx, a, text, *vp, DK_OK};
+    L l = {.ctx = ctx, .a = a, .text = text, .vp = *vp, .st = DK_OK};
     /* the root box (body) sits in the initial containing block; its own top margin and any
        that escapes through it are kept inside the viewport's html box */
     margin mt = top_margin(root, vp->width);
@@ -745,7 +826,8 @@ static double r2(double v) {
 }
 
 static void dump_box(const dk_box *b, dk_buf *out, int *first) {
-    if (b->node && !dk_node_is(b->node, "br")) {
+    /* elements only: generated ::before / ::after boxes (tag "::...") are not listed */
+    if (b->node && !dk_node_is(b->node, "br") && b->node->tag[0] != ':') {
         if (!*first) dk_buf_adds(out, ",\n");
         *first = 0;
         dk_buf b2 = {0};

@@ -1,6 +1,8 @@
 /* Table layout (CSS 2.1 §17, automatic layout). */
 #include "layout-internal.h"
 
+#include <stdlib.h>
+
 /*
  * Tables (CSS 2.1 §17, auto table layout as browsers do it). The grid is
  * read from the box tree once: rows in document order (inside row groups
@@ -11,26 +13,32 @@
  * columns then sit between min and max in proportion to max - min) or when
  * the table is wider (a given width, or stretched as a flex item): the
  * extra goes to the columns in proportion to their max-content.
- * Rows are as tall as their tallest cell; cells stretch to the row and
- * move their content for vertical-align middle / bottom.
+ * Rows are as tall as their tallest single-row cell; a cell spanning rows
+ * (rowspan, within its row group; 0 = to the group's end) then spreads
+ * what it needs beyond them over its rows in proportion to their heights
+ * (all to the last when they are empty), shortest spans first, as
+ * Chromium does. Cells stretch to their rows and move their content for
+ * vertical-align middle / bottom.
  *
  * Collapsing borders (§17.6.2): every grid line gets the widest border of
  * the table, rows, row groups and cells along it; a cell's used border is
  * half of each of its lines, the table's half of its outer lines, as
- * Chromium reports them. Not supported: rowspan (cells span one row),
+ * Chromium reports them. Not supported:
  * captions (laid out as blocks above the rows), fixed table layout,
  * column elements, border conflict rules beyond "widest wins".
  */
 
 typedef struct {
     dk_box *cell;
-    int row, col, span;
+    int row, col, span, rspan;
 } tcell;
 
 typedef struct dk_tgrid {
     int nrows, ncols, ncells;
     dk_box **rows;
     tcell *cells;
+    double *pct;          /* per column: the largest percentage width of its cells, or 0 */
+    unsigned char *fixed; /* per column: a cell of it has a width in px */
 } tgrid;
 
 static int is_row_group(const dk_style *s) {
@@ -60,16 +68,38 @@ static tgrid *table_grid(L *l, dk_box *t) {
         l->st = DK_ENOMEM;
         return NULL;
     }
+    /* busy[c]: rows still covered in column c by a cell spanning down from above; a row
+       group (or a run of rows straight in the table) is a grid of its own (§17.5) */
+    int *busy = dk_arena_alloc(l->a, sizeof(int) * (size_t)(ncells + 1));
+    if (!busy) {
+        l->st = DK_ENOMEM;
+        return NULL;
+    }
     for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
-        dk_box *r = is_row_group(k->style) ? in_flow(k->first) : k->style->display == DK_DISPLAY_TABLE_ROW ? k : NULL;
-        for (; r; r = r == k ? NULL : in_flow(r->next)) {
+        int group = is_row_group(k->style);
+        if (!group && k->style->display != DK_DISPLAY_TABLE_ROW) continue;
+        dk_box *first = group ? in_flow(k->first) : k, *last = first;
+        int left = 0;
+        for (dk_box *q = first; q && (group || q->style->display == DK_DISPLAY_TABLE_ROW); q = in_flow(q->next))
+            last = q, left++;
+        if (!group) k = last; /* the run of rows is one group */
+        memset(busy, 0, sizeof(int) * (size_t)(ncells + 1));
+        for (dk_box *r = left ? first : NULL; r; r = r == last ? NULL : in_flow(r->next), left--) {
             int col = 0;
             for (dk_box *c = in_flow(r->first); c; c = in_flow(c->next)) {
+                while (col < ncells && busy[col] > 0) col++;
                 int span = c->colspan > 1 ? DK_MIN(c->colspan, 1000) : 1;
-                g->cells[g->ncells++] = (tcell){c, g->nrows, col, span};
+                const char *rs = c->node ? dk_node_attr(c->node, "rowspan") : NULL;
+                long rspan = rs && *rs ? strtol(rs, NULL, 10) : 1;
+                if (rspan == 0 && *rs == '0') rspan = left; /* 0: to the group's end */
+                rspan = DK_MAX(1, DK_MIN(rspan, left));
+                g->cells[g->ncells++] = (tcell){c, g->nrows, col, span, (int)rspan};
+                for (int j = col; j < col + span && j < ncells; j++) busy[j] = (int)rspan;
                 col += span;
             }
             g->ncols = DK_MAX(g->ncols, col);
+            for (int j = 0; j < ncells; j++)
+                if (busy[j] > 0) busy[j]--;
             g->rows[g->nrows++] = r;
         }
     }
@@ -120,21 +150,29 @@ static void table_collapse(L *l, dk_box *t, tgrid *g) {
     for (int i = 0; i < g->ncells; i++) {
         const tcell *x = &g->cells[i];
         const dk_style *s = x->cell->style;
+        int end = x->row + x->rspan; /* the grid line below the cell */
         for (int c = x->col; c < x->col + x->span && c < C; c++) {
             cmerge(&h[x->row * C + c], s, DK_TOP);
-            cmerge(&h[(x->row + 1) * C + c], s, DK_BOTTOM);
+            cmerge(&h[end * C + c], s, DK_BOTTOM);
         }
-        cmerge(&v[x->row * (C + 1) + x->col], s, DK_LEFT);
-        cmerge(&v[x->row * (C + 1) + DK_MIN(x->col + x->span, C)], s, DK_RIGHT);
+        for (int r = x->row; r < end; r++) {
+            cmerge(&v[r * (C + 1) + x->col], s, DK_LEFT);
+            cmerge(&v[r * (C + 1) + DK_MIN(x->col + x->span, C)], s, DK_RIGHT);
+        }
     }
     for (int i = 0; i < g->ncells; i++) {
         const tcell *x = &g->cells[i];
         dk_box *b = x->cell;
+        int end = x->row + x->rspan;
         cedge e[4] = {h[x->row * C + x->col], v[x->row * (C + 1) + DK_MIN(x->col + x->span, C)],
-                      h[(x->row + 1) * C + x->col], v[x->row * (C + 1) + x->col]};
+                      h[end * C + x->col], v[x->row * (C + 1) + x->col]};
         for (int c = x->col + 1; c < x->col + x->span && c < C; c++) {
             if (h[x->row * C + c].w > e[0].w) e[0] = h[x->row * C + c];
-            if (h[(x->row + 1) * C + c].w > e[2].w) e[2] = h[(x->row + 1) * C + c];
+            if (h[end * C + c].w > e[2].w) e[2] = h[end * C + c];
+        }
+        for (int r = x->row + 1; r < end; r++) {
+            if (v[r * (C + 1) + DK_MIN(x->col + x->span, C)].w > e[1].w) e[1] = v[r * (C + 1) + DK_MIN(x->col + x->span, C)];
+            if (v[r * (C + 1) + x->col].w > e[3].w) e[3] = v[r * (C + 1) + x->col];
         }
         b->collapsed = 1;
         for (int k = 0; k < 4; k++) {
@@ -178,6 +216,14 @@ static tgrid *table_columns(L *l, dk_box *t, double **mn, double **mx) {
     }
     memset(*mn, 0, sizeof(double) * (size_t)C);
     memset(*mx, 0, sizeof(double) * (size_t)C);
+    g->pct = dk_arena_alloc(l->a, sizeof(double) * (size_t)C);
+    g->fixed = dk_arena_alloc(l->a, (size_t)C);
+    if (!g->pct || !g->fixed) {
+        l->st = DK_ENOMEM;
+        return NULL;
+    }
+    memset(g->pct, 0, sizeof(double) * (size_t)C);
+    memset(g->fixed, 0, (size_t)C);
     double hsp = t->style->border_collapse ? 0 : t->style->border_spacing[0];
     /* single columns first, then spanning cells spread what they need beyond them */
     for (int pass = 0; pass < 2; pass++)
@@ -188,6 +234,8 @@ static tgrid *table_columns(L *l, dk_box *t, double **mn, double **mx) {
             dkl_intrinsic(l, x->cell, &a, &b);
             const dk_style *s = x->cell->style;
             if (s->width.unit == DK_LEN_PX) b = DK_MAX(a, b); /* a fixed width is its max */
+            if (x->span == 1 && s->width.unit == DK_LEN_PX) g->fixed[x->col] = 1;
+            if (x->span == 1 && s->width.unit == DK_LEN_PCT) g->pct[x->col] = DK_MAX(g->pct[x->col], s->width.v);
             int end = DK_MIN(x->col + x->span, C);
             double have_mn = hsp * (end - x->col - 1), have_mx = have_mn;
             for (int c = x->col; c < end; c++) have_mn += (*mn)[c], have_mx += (*mx)[c];
@@ -212,6 +260,55 @@ void dkl_table_intrinsic(L *l, dk_box *t, double *tmn, double *tmx) {
     if (C) *tmn += hsp * (C + 1), *tmx += hsp * (C + 1);
 }
 
+/* The width of column c in sizing-guess k (CSS Tables 3 §3.9.3) for a width `w` to share. */
+static double guess(const tgrid *g, const double *mn, const double *mx, int c, int k, double w) {
+    if (k == 0) return mn[c];
+    if (g->pct[c] > 0) return DK_MAX(mn[c], g->pct[c] * w / 100); /* min-content-percentage */
+    if (k == 1) return mn[c];
+    if (k == 2) return g->fixed[c] ? mx[c] : mn[c]; /* min-content-specified */
+    return mx[c];                                    /* max-content */
+}
+
+/*
+ * Column widths for `w` px of columns (CSS Tables 3 §3.9.3, auto layout, as
+ * Chromium does it): the four sizing guesses (min-content; percentage
+ * columns at their share; px-width columns at their width; everything at
+ * max-content); a width between two guesses takes the linear combination of
+ * the two. Beyond max-content the excess goes to the auto columns in
+ * proportion to their max-content, else to the px-width ones, else to the
+ * percentage ones in proportion to their percentages.
+ */
+static void column_widths(const tgrid *g, int C, const double *mn, const double *mx, double w,
+                          double *colw) {
+    double sum[4] = {0};
+    for (int k = 0; k < 4; k++)
+        for (int c = 0; c < C; c++) sum[k] += guess(g, mn, mx, c, k, w);
+    if (w <= sum[0]) {
+        for (int c = 0; c < C; c++) colw[c] = mn[c];
+        return;
+    }
+    for (int k = 1; k < 4; k++) {
+        if (w > sum[k]) continue;
+        double f = sum[k] > sum[k - 1] ? (w - sum[k - 1]) / (sum[k] - sum[k - 1]) : 1;
+        for (int c = 0; c < C; c++)
+            colw[c] = (1 - f) * guess(g, mn, mx, c, k - 1, w) + f * guess(g, mn, mx, c, k, w);
+        return;
+    }
+    /* wider than max-content: who takes the excess, and in what proportion */
+    double excess = w - sum[3], wsum[3] = {0};
+    for (int c = 0; c < C; c++) {
+        int kind = g->pct[c] > 0 ? 2 : g->fixed[c] ? 1 : 0;
+        wsum[kind] += kind == 2 ? g->pct[c] : mx[c];
+    }
+    int take = wsum[0] > 0 ? 0 : wsum[1] > 0 ? 1 : wsum[2] > 0 ? 2 : -1;
+    for (int c = 0; c < C; c++) {
+        int kind = g->pct[c] > 0 ? 2 : g->fixed[c] ? 1 : 0;
+        colw[c] = guess(g, mn, mx, c, 3, w);
+        if (take < 0) colw[c] += excess / C;
+        else if (kind == take) colw[c] += excess * (kind == 2 ? g->pct[c] : mx[c]) / wsum[take];
+    }
+}
+
 /*
  * Lay out the rows and cells of table `t` in content width cw from content
  * top-left (cx, cy). Returns the content height.
@@ -230,14 +327,7 @@ double dkl_table(L *l, dk_box *t, double cx, double cy, double cw) {
         l->st = DK_ENOMEM;
         return 0;
     }
-    /* column widths for the columns' share of cw */
-    double avail = cw - (C ? hsp * (C + 1) : 0), smn = 0, smx = 0;
-    for (int c = 0; c < C; c++) smn += mn[c], smx += mx[c];
-    for (int c = 0; c < C; c++) {
-        if (avail >= smx) colw[c] = smx > 0 ? mx[c] + (avail - smx) * mx[c] / smx : avail / C;
-        else if (avail > smn && smx > smn) colw[c] = mn[c] + (mx[c] - mn[c]) * (avail - smn) / (smx - smn);
-        else colw[c] = mn[c];
-    }
+    column_widths(g, C, mn, mx, cw - (C ? hsp * (C + 1) : 0), colw);
     colx[0] = hsp;
     for (int c = 0; c < C; c++) colx[c + 1] = colx[c] + colw[c] + hsp;
     /* captions and stray boxes go above the rows, as blocks */
@@ -249,35 +339,67 @@ double dkl_table(L *l, dk_box *t, double cx, double cy, double cw) {
         y += k->h + k->margin[0] + k->margin[2];
     }
     y += g->nrows ? vsp : 0;
-    int i = 0;
+    double *rowh = dk_arena_alloc(l->a, sizeof(double) * (size_t)(g->nrows + 1));
+    if (!rowh) {
+        l->st = DK_ENOMEM;
+        return 0;
+    }
+    /* cells at their columns' widths (at the table's top: they move down below) */
+    for (int r = 0; r < g->nrows; r++) {
+        edges(g->rows[r], cw);
+        const dk_style *rs = g->rows[r]->style;
+        rowh[r] = rs->height.unit == DK_LEN_PX ? rs->height.v : 0;
+    }
+    for (int i = 0; i < g->ncells; i++) {
+        tcell *x = &g->cells[i];
+        int end = DK_MIN(x->col + x->span, C);
+        double w = colx[end] - colx[x->col] - hsp;
+        edges(x->cell, w);
+        dkl_box(l, x->cell, cx + colx[x->col], cy, w, -1, DK_MAX(w - hframe(x->cell), 0));
+        if (x->rspan == 1) rowh[x->row] = DK_MAX(rowh[x->row], x->cell->h);
+    }
+    /* cells spanning rows, shortest spans first: what they need beyond their rows goes to
+       the rows in proportion to their heights, or all to the last when they are empty */
+    for (int span = 2, more = 1; more; span++) {
+        more = 0;
+        for (int i = 0; i < g->ncells; i++) {
+            tcell *x = &g->cells[i];
+            if (x->rspan > span) more = 1;
+            if (x->rspan != span) continue;
+            double have = vsp * (span - 1), sum = 0;
+            for (int r = x->row; r < x->row + span; r++) sum += rowh[r];
+            double extra = x->cell->h - have - sum;
+            if (extra <= 0) continue;
+            for (int r = x->row; r < x->row + span; r++)
+                rowh[r] += sum > 0 ? extra * rowh[r] / sum : r == x->row + span - 1 ? extra : 0;
+        }
+    }
+    double *rowy = dk_arena_alloc(l->a, sizeof(double) * (size_t)(g->nrows + 1));
+    if (!rowy) {
+        l->st = DK_ENOMEM;
+        return 0;
+    }
     for (int r = 0; r < g->nrows; r++) {
         dk_box *row = g->rows[r];
-        edges(row, cw);
-        int first = i;
-        double rowh = 0;
-        if (row->style->height.unit == DK_LEN_PX) rowh = row->style->height.v;
-        for (; i < g->ncells && g->cells[i].row == r; i++) {
-            tcell *x = &g->cells[i];
-            int end = DK_MIN(x->col + x->span, C);
-            double w = colx[end] - colx[x->col] - hsp;
-            edges(x->cell, w);
-            dkl_box(l, x->cell, cx + colx[x->col], cy + y, w, -1, DK_MAX(w - hframe(x->cell), 0));
-            rowh = DK_MAX(rowh, x->cell->h);
-        }
-        for (int j = first; j < i; j++) {
-            dk_box *c = g->cells[j].cell;
-            int va = c->style->vertical_align;
-            double f = va == DK_VALIGN_MIDDLE ? 0.5 : va == DK_VALIGN_BOTTOM ? 1 : 0;
-            double dy = (rowh - c->h) * f;
-            if (dy != 0)
-                for (dk_box *k = c->first; k; k = k->next) translate(k, 0, dy);
-            c->h = rowh;
-        }
+        rowy[r] = y;
         row->x = cx + hsp;
         row->y = cy + y;
         row->w = DK_MAX(cw - 2 * hsp, 0);
-        row->h = rowh;
-        y += rowh + vsp;
+        row->h = rowh[r];
+        y += rowh[r] + vsp;
+    }
+    for (int i = 0; i < g->ncells; i++) {
+        tcell *x = &g->cells[i];
+        dk_box *c = x->cell;
+        double h = vsp * (x->rspan - 1);
+        for (int r = x->row; r < x->row + x->rspan; r++) h += rowh[r];
+        translate(c, 0, rowy[x->row]);
+        int va = c->style->vertical_align;
+        double f = va == DK_VALIGN_MIDDLE ? 0.5 : va == DK_VALIGN_BOTTOM ? 1 : 0;
+        double dy = (h - c->h) * f;
+        if (dy != 0)
+            for (dk_box *k = c->first; k; k = k->next) translate(k, 0, dy);
+        c->h = h;
     }
     /* row groups cover their rows */
     for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {

@@ -226,8 +226,33 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
             }
         }
     }
-    if (k == 0) return DK_OK;
-    size_t plen = para->len + 2 * k;
+    /*
+     * A browser may break after any space (Blink does), while UAX #14 LB13 keeps
+     * a space and a following `:`, `!`, `)` ... together ("::: left <img> :::"
+     * would not wrap). A zero-width space after such a space gives pango the
+     * break opportunity (LB8).
+     */
+    size_t z = 0;
+    for (int i = 0; i < para->nruns; i++) {
+        const dk_run *r = &para->runs[i];
+        int ws = r->style->white_space;
+        if (r->atomic || ws == DK_WS_PRE || ws == DK_WS_NOWRAP) continue;
+        for (size_t b = r->start; b < r->end && b + 1 < para->len; b++) {
+            if (para->text[b] != ' ') continue;
+            switch (g_unichar_break_type(g_utf8_get_char(para->text + b + 1))) {
+            case G_UNICODE_BREAK_CLOSE_PUNCTUATION:
+            case G_UNICODE_BREAK_CLOSE_PARANTHESIS:
+            case G_UNICODE_BREAK_EXCLAMATION:
+            case G_UNICODE_BREAK_INFIX_SEPARATOR:
+            case G_UNICODE_BREAK_SYMBOL: break;
+            default: continue;
+            }
+            if (!after && !(after = dk_arena_alloc(a, para->len + 1))) return DK_ENOMEM;
+            if (!after[b]) after[b] = 2, z++;
+        }
+    }
+    if (k == 0 && z == 0) return DK_OK;
+    size_t plen = para->len + 2 * k + 3 * z;
     char *pt = dk_arena_alloc(a, plen + 1);
     m->o2p = dk_arena_alloc(a, sizeof(size_t) * (para->len + 1));
     m->p2o = dk_arena_alloc(a, sizeof(size_t) * (plen + 1));
@@ -237,7 +262,12 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
         m->o2p[o] = q;
         m->p2o[q] = o;
         pt[q++] = para->text[o];
-        if (after[o]) {
+        if (after[o] == 2) {
+            m->p2o[q] = m->p2o[q + 1] = m->p2o[q + 2] = o + 1; /* U+200B ZERO WIDTH SPACE */
+            pt[q++] = (char)0xE2;
+            pt[q++] = (char)0x80;
+            pt[q++] = (char)0x8B;
+        } else if (after[o]) {
             m->p2o[q] = m->p2o[q + 1] = o + 1; /* the inserted hyphen belongs to what follows */
             pt[q++] = (char)0xC2;
             pt[q++] = (char)0xAD;
@@ -284,11 +314,7 @@ static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, in
             add_attr(al, pango_attr_overline_new(PANGO_OVERLINE_SINGLE), rs, re);
         if (s->letter_spacing != 0)
             add_attr(al, pango_attr_letter_spacing_new((int)(s->letter_spacing * PS)), rs, re);
-        if (s->vertical_align == DK_VALIGN_SUPER || s->vertical_align == DK_VALIGN_SUB) {
-            /* CSS raises by a font-dependent amount; Blink uses font-size / 3 and / 5 of the parent */
-            double rise = s->vertical_align == DK_VALIGN_SUPER ? s->font_size * 0.5 : -s->font_size * 0.3;
-            add_attr(al, pango_attr_rise_new((int)(rise * PS)), rs, re);
-        }
+        if (r->shift != 0) add_attr(al, pango_attr_rise_new((int)(r->shift * PS)), rs, re);
     }
     pango_layout_set_attributes(lo, al);
     pango_attr_list_unref(al);
@@ -494,11 +520,16 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
             vm[i] = (vmetrics){r->box_baseline, r->box_h - r->box_baseline, r->box_baseline,
                                r->box_h - r->box_baseline};
         } else if (i > 0 && r->style == para->runs[i - 1].style && !para->runs[i - 1].atomic &&
-                   run_lang(para, r) == run_lang(para, &para->runs[i - 1])) {
+                   run_lang(para, r) == run_lang(para, &para->runs[i - 1]) &&
+                   r->shift == para->runs[i - 1].shift) {
             vm[i] = vm[i - 1];
+            continue;
         } else {
             vm[i] = run_metrics(p, r->style, run_lang(para, r));
         }
+        /* a raised run reaches higher above the baseline and less far below (CSS 2.1 §10.8) */
+        vm[i].above += r->shift;
+        vm[i].below -= r->shift;
     }
     vmetrics strut = run_metrics(p, para->style, para->lang);
 
@@ -582,7 +613,8 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
                 fx1 = DK_MAX(fx1, ranges[2 * k + 1] / PS + shift);
             }
             g_free(ranges);
-            double top = r->atomic ? L->baseline - r->box_baseline : L->baseline - vm[i].ascent;
+            double top = (r->atomic ? L->baseline - r->box_baseline : L->baseline - vm[i].ascent) -
+                         r->shift;
             double h = r->atomic ? r->box_h : vm[i].ascent + vm[i].descent;
             if (fx0 > fx1) continue;
             x0 = DK_MIN(x0, fx0);

@@ -34,6 +34,7 @@ typedef struct {
     const char *lang;       /* BCP 47 tag from the run's nearest lang="", or NULL: dk_para.lang */
     size_t src;             /* deck offset of the run's text, for diagnostics; 0 or DK_NOPOS:
                                unknown (then dk_para.src is used) */
+    double shift;           /* px the run's baseline is raised (vertical-align sub/super) */
 } dk_run;
 
 /* Base direction of a paragraph, from the nearest dir="" attribute. */

@@ -64,7 +64,7 @@ slides-extended-fenced-separator/fenced-separator.md|4|-
 slides-extended-math/math-test.md|16|-
 slides-extended-mermaid-frontmatter/mermaid-test.md|1|-
 slides-extended-syntax/syntax-test.md|11|theme-missing marp-embed-note
-slidesdown-showcase/SLIDES.md|3|theme-missing image-remote image-missing
+slidesdown-showcase/SLIDES.md|70|theme-missing image-remote image-missing
 slidev-modern-django-fa/slides.md|16|theme-missing image-remote image-missing
 slidev-starter/slides.md|16|theme-missing image-remote
 slidev-theme-shibainu/example.md|14|theme-missing

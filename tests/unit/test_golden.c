@@ -89,5 +89,19 @@ int main(void) {
        (embeds, notes) decks; checked against the oracle and looked at */
     golden(DK_TEST_DATA "/data/marp/deck.md", "marp-deck");
     golden(DK_TEST_DATA "/data/obsidian/deck.md", "obsidian-deck");
+    /* grid rows (fr, minmax, spans, placement, self-alignment, auto margins), anonymous flex/grid
+       items, static positions in flex/grid, table rowspan: tools/oracle.sh 73/73 within 2 px */
+    golden(DK_TEST_DATA "/golden/gridflex2.md", "gridflex2");
+    /* broken images as Chromium draws them, zero-height empty lines, empty inlines, blocks inside
+       inlines, sub/super, a break after any space (46/46 within 2 px); Slidesdown's heading
+       splits (15/15) */
+    golden(DK_TEST_DATA "/golden/inline-edges.md", "inline-edges");
+    golden(DK_TEST_DATA "/data/slidesdown/SLIDES.md", "slidesdown-deck");
+    /* custom properties and var() (fallbacks, a cycle, per-element values), a theme's
+       section::after page number, named grid areas, text shrunk to fit: 27/27 within 2 px */
+    golden(DK_TEST_DATA "/data/marp-vars/deck.md", "marp-vars");
+    /* ::before / ::after: empty flex items in space-between, block, inline-block, absolute,
+       grid item, list items and links (tools/oracle.sh: 22/22 within 2 px) */
+    golden(DK_TEST_DATA "/golden/generated.md", "generated");
     return dk_test_done();
 }
