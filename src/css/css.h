@@ -181,6 +181,14 @@ static inline int dk_style_out_of_flow(const dk_style *s) { return s->position >
 typedef struct dk_sheet dk_sheet;
 
 /*
+ * For text scans over CSS that must not look inside comments or strings
+ * (rewriting @import, ::after, font-family without a full parse): when
+ * css[i] opens a comment or a string, the index of its last byte (n when a
+ * comment is never closed; a string also ends at a newline), else i.
+ */
+size_t dk_css_skip_opaque(const char *css, size_t n, size_t i);
+
+/*
  * Parse a style sheet. `name` is used in diagnostics; `base_off` is the deck
  * offset of the first byte when the sheet comes from the deck (a <style>
  * element), else DK_NOPOS. Rules and strings are copied into the sheet.

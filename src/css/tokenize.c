@@ -20,6 +20,7 @@
  * After tokenizing, one pass pairs every ( [ { and function token with its
  * closer, so the parser can skip a block in O(1).
  */
+#define _GNU_SOURCE /* memmem */
 #include "css-internal.h"
 
 #include <stdlib.h>
@@ -467,4 +468,17 @@ const char *dk_css_tok_name(int type) {
         "BAD_URL", "DELIM", "NUMBER", "PERCENT", "DIMENSION", "CDO", "CDC", "COLON", "SEMI",
         "COMMA", "[", "]", "(", ")", "{", "}"};
     return type >= 0 && type <= T_RBRACE ? names[type] : "?";
+}
+
+size_t dk_css_skip_opaque(const char *css, size_t n, size_t i) {
+    char c = css[i];
+    if (c == '/' && i + 1 < n && css[i + 1] == '*') {
+        const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
+        return e ? (size_t)(e - css) + 1 : n;
+    }
+    if (c == '"' || c == '\'') {
+        for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
+            if (css[i] == '\\') i++;
+    }
+    return i;
 }

@@ -244,32 +244,50 @@ static int place_items(L *l, const dk_style *s, gitem *items, int n, int nc) {
  * growth limit for max-content (an fr column as wide as §12.7.1's
  * indefinite 1fr times its factor); plus the gaps.
  */
-void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
+/*
+ * The columns of grid `b` (its template, else one auto column) and its
+ * in-flow items placed on them. Returns the number of rows; 0 when there
+ * are no items or memory ran out (then l->st says so).
+ */
+static int grid_items(L *l, dk_box *b, dk_track *cols, int *nc, gitem **items, int *n) {
     const dk_style *s = b->style;
-    int nc = DK_MIN(s->ngrid_cols > 0 ? s->ngrid_cols : 1, DK_MAX_TRACKS);
-    dk_track cols[DK_MAX_TRACKS];
     const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
-    for (int i = 0; i < nc; i++) cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i] : autotrack;
-    *cmin = *cmax = 0;
-    int n = 0;
-    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
-    gitem *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(n ? n : 1));
-    if (!items) {
+    *nc = DK_MIN(s->ngrid_cols > 0 ? s->ngrid_cols : 1, DK_MAX_TRACKS);
+    for (int i = 0; i < *nc; i++) cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i] : autotrack;
+    *n = 0;
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) (*n)++;
+    *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(*n ? *n : 1));
+    if (!*items) {
         l->st = DK_ENOMEM;
-        return;
+        return 0;
     }
     int i = 0;
-    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) items[i] = (gitem){k, 0, 1, 0, 1};
-    if (!place_items(l, s, items, n, nc)) return;
-    double mn[DK_MAX_TRACKS] = {0}, mx[DK_MAX_TRACKS] = {0}, size[DK_MAX_TRACKS], scratch[3 * DK_MAX_TRACKS];
-    int frozen[DK_MAX_TRACKS];
+    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) (*items)[i] = (gitem){k, 0, 1, 0, 1};
+    return place_items(l, s, *items, *n, *nc);
+}
+
+/* The items' min-/max-content contributions to the columns: single spans first (§12.5). */
+static void column_contributions(L *l, const dk_style *s, const dk_track *cols, const gitem *items, int n,
+                                 double *mn, double *mx) {
     for (int pass = 0; pass < 2; pass++)
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             double a, z;
             if ((items[i].span > 1) != pass) continue;
             dkl_intrinsic(l, items[i].box, &a, &z);
             contribute(cols, mn, mx, items[i].col, items[i].span, a, z, s->column_gap, pass);
         }
+}
+
+void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
+    const dk_style *s = b->style;
+    dk_track cols[DK_MAX_TRACKS];
+    gitem *items;
+    int nc, n;
+    *cmin = *cmax = 0;
+    if (!grid_items(l, b, cols, &nc, &items, &n)) return;
+    double mn[DK_MAX_TRACKS] = {0}, mx[DK_MAX_TRACKS] = {0}, size[DK_MAX_TRACKS], scratch[3 * DK_MAX_TRACKS];
+    int frozen[DK_MAX_TRACKS];
+    column_contributions(l, s, cols, items, n, mn, mx);
     /* min-content: every track at its base size (no free space to share) */
     for (int c = 0; c < nc; c++) {
         int fixed;
@@ -288,22 +306,12 @@ void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
 
 static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     const dk_style *s = b->style;
-    int nc = s->ngrid_cols > 0 ? s->ngrid_cols : 1;
-    if (nc > DK_MAX_TRACKS) nc = DK_MAX_TRACKS;
-    dk_track cols[DK_MAX_TRACKS];
     const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
-    for (int i = 0; i < nc; i++) cols[i] = s->ngrid_cols > 0 ? s->grid_cols[i] : autotrack;
-    int n = 0;
+    dk_track cols[DK_MAX_TRACKS];
+    gitem *items;
+    int nc, n, i;
     static_children(b, cx, cy);
-    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next)) n++;
-    gitem *items = dk_arena_alloc(l->a, sizeof(gitem) * (size_t)(n ? n : 1));
-    if (!items) {
-        l->st = DK_ENOMEM;
-        return;
-    }
-    int i = 0;
-    for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), i++) items[i] = (gitem){k, 0, 1, 0, 1};
-    int nrows = place_items(l, s, items, n, nc);
+    int nrows = grid_items(l, b, cols, &nc, &items, &n);
     if (!nrows) return;
     /* scratch: row tracks, sizes and contributions, and size_tracks' space */
     int nt = DK_MAX(nrows, nc);
@@ -321,13 +329,7 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
     memset(mx, 0, sizeof(double) * (size_t)nt);
     int intrinsic_cols = 0;
     for (int c = 0; c < nc; c++) intrinsic_cols |= intrinsic_track(&cols[c]);
-    for (int pass = 0; pass < 2 && intrinsic_cols; pass++)
-        for (i = 0; i < n; i++) {
-            double a, z;
-            if ((items[i].span > 1) != pass) continue;
-            dkl_intrinsic(l, items[i].box, &a, &z);
-            contribute(cols, mn, mx, items[i].col, items[i].span, a, z, s->column_gap, pass);
-        }
+    if (intrinsic_cols) column_contributions(l, s, cols, items, n, mn, mx);
     size_tracks(cols, nc, mn, mx, s->column_gap, cw, size, scratch, frozen);
     double colx[DK_MAX_TRACKS + 1];
     colx[0] = 0;

@@ -31,6 +31,8 @@
 
 #include "marp.h"
 
+#include "../css/css.h"
+
 enum {
     FIND_UP = 2,         /* folders above the deck searched without a project root */
     FIND_UP_ROOT = 4,    /* ... and with one (never above it) */
@@ -293,12 +295,9 @@ static dk_status inline_imports(importer *im, const char *path, const char *css,
     int nest = 0; /* brace depth: @import counts only at the top level */
     for (size_t i = 0; i < n && st == DK_OK; i++) {
         char c = css[i];
-        if (c == '/' && i + 1 < n && css[i + 1] == '*') {
-            const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
-            i = e ? (size_t)(e - css) + 1 : n;
-        } else if (c == '"' || c == '\'') {
-            for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
-                if (css[i] == '\\') i++;
+        size_t skip = dk_css_skip_opaque(css, n, i);
+        if (skip != i) {
+            i = skip;
         } else if (c == '{') {
             nest++;
         } else if (c == '}') {
@@ -382,14 +381,9 @@ void dk_marp_pagination_css(const char *css, size_t n, dk_buf *out) {
     size_t copied = 0;
     for (size_t i = 0; i < n; i++) {
         char c = css[i];
-        if (c == '/' && i + 1 < n && css[i + 1] == '*') {
-            const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
-            i = e ? (size_t)(e - css) + 1 : n;
-            continue;
-        }
-        if (c == '"' || c == '\'') {
-            for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
-                if (css[i] == '\\') i++;
+        size_t skip = dk_css_skip_opaque(css, n, i);
+        if (skip != i) {
+            i = skip;
             continue;
         }
         if (c != ':') continue;

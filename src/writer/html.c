@@ -289,14 +289,9 @@ void dk_export_fonts_css(const char *css, size_t n, dk_buf *out) {
     size_t copied = 0;
     for (size_t i = 0; i < n; i++) {
         char c = css[i];
-        if (c == '/' && i + 1 < n && css[i + 1] == '*') {
-            const char *e = memmem(css + i + 2, n - i - 2, "*/", 2);
-            i = e ? (size_t)(e - css) + 1 : n;
-            continue;
-        }
-        if (c == '"' || c == '\'') {
-            for (i++; i < n && css[i] != c && css[i] != '\n'; i++)
-                if (css[i] == '\\') i++;
+        size_t skip = dk_css_skip_opaque(css, n, i);
+        if (skip != i) {
+            i = skip;
             continue;
         }
         if ((c | 32) != 'f' || i + 11 > n || strncasecmp(css + i, "font-family", 11) != 0 ||
