@@ -132,15 +132,16 @@ check "--quiet: nothing on stderr" [ ! -s quiet.err ]
 check "--verbose: notes too" grep -q ': note: ' verbose.err
 
 # ---- progress bar: only on a terminal, only when not --quiet, after a moment (0.3 s) ----
+# (80 slides as 4K PNGs: a run that lasts well past that moment on any machine)
 i=1
 while [ $i -le 40 ]; do cp decks/talks/a.md "decks/talks/p$i.md"; i=$((i + 1)); done
-"$deckle" -j 2 decks/talks/p*.md -o 'prog/{name}.pdf' 2>noterm.err
+"$deckle" -j 2 decks/talks/p*.md -f png --scale 3 -o 'prog/{name}/' 2>noterm.err
 check "no progress bar when stderr is not a terminal" sh -c '! grep -q "slides" noterm.err'
 if command -v script >/dev/null 2>&1; then
-    script -qec "'$deckle' -j 2 decks/talks/p*.md -o 'prog/{name}.pdf'" /dev/null >tty.out 2>&1
+    script -qec "'$deckle' -j 2 decks/talks/p*.md -f png --scale 3 -o 'prog/{name}/'" /dev/null >tty.out 2>&1
     check "a progress bar on a terminal" grep -q '\[#*\.*\] *[0-9]*%  [0-9]* slides, [0-9]*/40 decks' tty.out
     check "the bar ends at 100%" grep -q '100%  80 slides, 40/40 decks' tty.out
-    script -qec "'$deckle' -q -j 2 decks/talks/p*.md -o 'prog/{name}.pdf'" /dev/null >ttyq.out 2>&1
+    script -qec "'$deckle' -q -j 2 decks/talks/p*.md -f png --scale 3 -o 'prog/{name}/'" /dev/null >ttyq.out 2>&1
     check "--quiet: no progress bar" sh -c '! grep -q "slides" ttyq.out'
 else
     echo "ok - # SKIP no script(1) for a pseudo-terminal"
