@@ -31,6 +31,9 @@ let n = 0;
 for (const s of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).slides)
   for (const b of s.boxes) if (b.lines > 0) n++;
 console.log(n);' "$out/oracle.json")
+    slug=$(echo "$deck" | tr '/' '_')
+    mkdir -p "$out/decks"
+    cp "$out/compare.txt" "$out/decks/$slug.compare.txt" 2>/dev/null || true
     total=$((total + $1)); within=$((within + $2)); linediff=$((linediff + $3)); blocks=$((blocks + tb))
     printf '%6s/%-6s boxes within 2px, %4s/%-4s text blocks agree  %s\n' "$2" "$1" $((tb - $3)) "$tb" "$deck"
 done < "$corpus/ENTRIES.txt"
