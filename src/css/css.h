@@ -131,6 +131,7 @@ typedef struct dk_style {
     int ngrid_rows;
     float column_gap, row_gap;    /* px (percentages resolved against 0) */
     unsigned char align_items, justify_items, align_self, justify_self, justify_content;
+    unsigned char align_content;  /* dk_align: a grid's rows in its height */
     unsigned char flex_direction_column, flex_wrap;
     float flex_grow, flex_shrink;
     dk_len flex_basis;

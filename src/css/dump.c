@@ -179,9 +179,9 @@ void dk_style_dump(const dk_style *s, dk_buf *out) {
     dk_buf_adds(out, "\ncolumn-gap: ");
     px(out, s->column_gap);
     dk_buf_printf(out, "\nalign-items: %s\njustify-items: %s\nalign-self: %s\njustify-self: %s\n"
-                       "justify-content: %s\n",
+                       "justify-content: %s\nalign-content: %s\n",
                   NAME(al, s->align_items), NAME(al, s->justify_items), NAME(al, s->align_self),
-                  NAME(al, s->justify_self), NAME(al, s->justify_content));
+                  NAME(al, s->justify_self), NAME(al, s->justify_content), NAME(al, s->align_content));
     dk_buf_printf(out, "flex-direction: %s%s\nflex-wrap: %s\nflex-grow: ",
                   s->flex_direction_column ? "column" : "row",
                   s->flex_direction_reverse ? "-reverse" : "", s->flex_wrap ? "wrap" : "nowrap");

@@ -126,6 +126,7 @@ static const propinfo props[P_COUNT] = {
     [P_Z_INDEX] = {"z-index", 0, 0, 0},
     [P_GRID_TEMPLATE_AREAS] = {"grid-template-areas", 0, FLD(grid_areas)},
     [P_CONTENT] = {"content", 0, FLD(content)},
+    [P_ALIGN_CONTENT] = {"align-content", 0, FLD(align_content)},
 };
 
 const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
@@ -960,7 +961,7 @@ static int p_longhand(vc *c, int p, sval *out) {
     case P_GRID_TEMPLATE_COLUMNS: case P_GRID_TEMPLATE_ROWS: return p_tracks(c, out);
     case P_COLUMN_GAP: case P_ROW_GAP: return p_len(c, L_PCT | L_NORMAL0, out);
     case P_ALIGN_ITEMS: case P_JUSTIFY_ITEMS: case P_ALIGN_SELF: case P_JUSTIFY_SELF:
-    case P_JUSTIFY_CONTENT:
+    case P_JUSTIFY_CONTENT: case P_ALIGN_CONTENT:
         return p_align(c, out);
     case P_FLEX_DIRECTION: return p_kw(c, kw_flex_direction, out);
     case P_FLEX_WRAP: return p_kw(c, kw_flex_wrap, out);
@@ -1121,7 +1122,7 @@ static int sh_longhands(int sh, int *out) {
         break;
     case SH_PLACE_ITEMS: out[n++] = P_ALIGN_ITEMS, out[n++] = P_JUSTIFY_ITEMS; break;
     case SH_PLACE_SELF: out[n++] = P_ALIGN_SELF, out[n++] = P_JUSTIFY_SELF; break;
-    case SH_PLACE_CONTENT: out[n++] = P_JUSTIFY_CONTENT; break;
+    case SH_PLACE_CONTENT: out[n++] = P_ALIGN_CONTENT, out[n++] = P_JUSTIFY_CONTENT; break;
     case SH_BORDER_SPACING: out[n++] = P_BORDER_SPACING_H, out[n++] = P_BORDER_SPACING_V; break;
     }
     return n;
@@ -1155,7 +1156,7 @@ static const char *const ignored_props[] = {
     "transition", "transition-delay", "transition-duration", "transition-property",
     "transition-timing-function", "translate", "unicode-bidi", "user-select", "widows",
     "will-change", "word-break", "word-spacing", "writing-mode", "zoom",
-    "align-content", "aspect-ratio", "accent-color", "all", "font-size-adjust", "text-align-last",
+    "aspect-ratio", "accent-color", "all", "font-size-adjust", "text-align-last",
 };
 
 static int is_ignored(dk_str name) {
@@ -1409,16 +1410,10 @@ static int p_shorthand(vc *c, int sh, const int *lh, sval *v) {
         }
         return at_end(c);
     }
-    case SH_PLACE_ITEMS: case SH_PLACE_SELF:
+    case SH_PLACE_ITEMS: case SH_PLACE_SELF: case SH_PLACE_CONTENT:
         if (!p_align(c, &v[0])) return 0;
         if (!p_align(c, &v[1])) v[1] = v[0];
         return at_end(c);
-    case SH_PLACE_CONTENT: {
-        sval dummy; /* align-content: parsed, unused */
-        if (!p_align(c, &dummy)) return 0;
-        if (!p_align(c, &v[0])) v[0] = dummy;
-        return at_end(c);
-    }
     }
     return 0;
 }
@@ -1766,6 +1761,7 @@ static void apply(css_compute *cx, int p, const sval *v) {
     case P_ALIGN_SELF: s->align_self = (unsigned char)v->i; break;
     case P_JUSTIFY_SELF: s->justify_self = (unsigned char)v->i; break;
     case P_JUSTIFY_CONTENT: s->justify_content = (unsigned char)v->i; break;
+    case P_ALIGN_CONTENT: s->align_content = (unsigned char)v->i; break;
     case P_FLEX_DIRECTION:
         s->flex_direction_column = (unsigned char)(v->i & 1);
         s->flex_direction_reverse = (unsigned char)(v->i >> 1 & 1);
@@ -1952,7 +1948,7 @@ static const kw *kw_table(int p) {
     case P_BG_REPEAT: return kw_bg_repeat;
     case P_BG_SIZE_X: return kw_bg_size;
     case P_ALIGN_ITEMS: case P_JUSTIFY_ITEMS: case P_ALIGN_SELF: case P_JUSTIFY_SELF:
-    case P_JUSTIFY_CONTENT: return kw_align;
+    case P_JUSTIFY_CONTENT: case P_ALIGN_CONTENT: return kw_align;
     case P_FLEX_DIRECTION: return kw_flex_direction;
     case P_FLEX_WRAP: return kw_flex_wrap;
     case P_POSITION: return kw_position;

@@ -17,8 +17,9 @@
  * (a simplification of §11.5.3). Items align in their areas by
  * justify-/align-self (auto: the container's -items): stretch (normal for
  * non-replaced boxes), start, center, end; auto margins centre or push.
+ * The tracks align in the content box by justify-/align-content (§10.5).
  * Not supported: named lines and areas, grid-auto-flow: column / dense,
- * grid-auto-rows/-columns, baseline alignment, align-/justify-content.
+ * grid-auto-rows/-columns, baseline alignment.
  */
 
 typedef struct {
@@ -304,6 +305,43 @@ void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
     *cmax = DK_MAX(*cmax, *cmin);
 }
 
+/*
+ * Where justify-/align-content `al` puts the tracks of one axis (CSS Grid
+ * §10.5, Box Alignment §5.1) given the free space left by `n` tracks and
+ * their gaps: the offset of the first track and what each gap gains.
+ * Negative free space: the distributed values fall back to start
+ * (space-between) or a safe center (space-around, space-evenly), while
+ * center and end overflow as Chromium does (unsafe). normal and stretch
+ * already grew the auto tracks.
+ */
+static void align_tracks(int al, double free_space, int n, double *offset, double *extra) {
+    int distributed = al == DK_AL_SPACE_BETWEEN || al == DK_AL_SPACE_AROUND || al == DK_AL_SPACE_EVENLY;
+    *offset = *extra = 0;
+    if (free_space <= 0 && distributed) return;
+    switch (al) {
+    case DK_AL_CENTER: *offset = free_space / 2; break;
+    case DK_AL_END: *offset = free_space; break;
+    case DK_AL_SPACE_BETWEEN: *extra = n > 1 ? free_space / (n - 1) : 0; break;
+    case DK_AL_SPACE_AROUND: *extra = free_space / n, *offset = *extra / 2; break;
+    case DK_AL_SPACE_EVENLY: *extra = free_space / (n + 1), *offset = *extra; break;
+    }
+}
+
+/*
+ * Track positions from sizes aligned by `al` in `avail` (< 0: indefinite,
+ * no alignment): pos[i] is where track i starts, pos[n] lies one gap past
+ * the last. Returns the gap as widened by the alignment.
+ */
+static double track_positions(const double *size, int n, double gap, double avail, int al,
+                              double *pos) {
+    double used = gap * (n - 1), offset = 0, extra = 0;
+    for (int i = 0; i < n; i++) used += size[i];
+    if (avail >= 0) align_tracks(al, avail - used, n, &offset, &extra);
+    pos[0] = offset;
+    for (int i = 0; i < n; i++) pos[i + 1] = pos[i] + size[i] + gap + extra;
+    return gap + extra;
+}
+
 static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
     const dk_style *s = b->style;
     const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
@@ -332,15 +370,14 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
     if (intrinsic_cols) column_contributions(l, s, cols, items, n, mn, mx);
     size_tracks(cols, nc, mn, mx, s->column_gap, cw, size, scratch, frozen);
     double colx[DK_MAX_TRACKS + 1];
-    colx[0] = 0;
-    for (int c = 0; c < nc; c++) colx[c + 1] = colx[c] + size[c] + s->column_gap;
+    double cgap = track_positions(size, nc, s->column_gap, cw, s->justify_content, colx);
 
     /* lay items out in their areas' widths; their heights size the rows */
     for (i = 0; i < n; i++) {
         gitem *g = &items[i];
         dk_box *k = g->box;
         const dk_style *ks = item_style(k);
-        double aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
+        double aw = colx[g->col + g->span] - colx[g->col] - cgap;
         int js = align_of(ks->justify_self, s->justify_items);
         if (k->kind == DK_BOX_IMAGE) {
             dkl_image(l, k, 0, 0, aw, -1);
@@ -365,16 +402,17 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
         }
     size_tracks(rows, nrows, mn, mx, s->row_gap, ch, size, scratch, frozen);
     double *rowy = buf + 6 * nt; /* past the scratch */
-    rowy[0] = 0;
-    for (int r = 0; r < nrows; r++) rowy[r + 1] = rowy[r] + size[r] + s->row_gap;
+    double rgap = track_positions(size, nrows, s->row_gap, ch, s->align_content, rowy);
+    double content = s->row_gap * (nrows - 1);
+    for (int r = 0; r < nrows; r++) content += size[r];
 
     /* align each item in its area */
     for (i = 0; i < n; i++) {
         gitem *g = &items[i];
         dk_box *k = g->box;
         const dk_style *ks = item_style(k);
-        double ax = colx[g->col], aw = colx[g->col + g->span] - colx[g->col] - s->column_gap;
-        double ay = rowy[g->row], ah = rowy[g->row + g->rspan] - rowy[g->row] - s->row_gap;
+        double ax = colx[g->col], aw = colx[g->col + g->span] - colx[g->col] - cgap;
+        double ay = rowy[g->row], ah = rowy[g->row + g->rspan] - rowy[g->row] - rgap;
         int as = align_of(ks->align_self, s->align_items);
         int js = align_of(ks->justify_self, s->justify_items);
         int replaced = k->kind == DK_BOX_IMAGE;
@@ -404,7 +442,7 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
         if ((mt || mb) && dy < 0) dy = 0;
         translate(k, cx + ax + dx + k->margin[3] - k->x, cy + ay + dy + k->margin[0] - k->y);
     }
-    b->h = rowy[nrows] - (nrows ? s->row_gap : 0); /* content height, the caller adds the frame */
+    b->h = content; /* the tracks' height, unaligned; the caller adds the frame */
     dkl_abs_static(l, b, cx, cy, cw, ch >= 0 ? ch : b->h);
 }
 

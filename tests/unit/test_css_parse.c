@@ -293,6 +293,9 @@ static void test_grid_values(void) {
                     " justify-items: safe start"),
               "align-items: center; justify-content: space-between; align-self: end; "
               "justify-items: start");
+    CHECK_STR(decls("place-content: center space-between; place-content: end"),
+              "align-content: center; justify-content: space-between; align-content: end; "
+              "justify-content: end");
     CHECK_STR(decls("text-align: -webkit-center; text-align: justify"), "text-align: justify");
     CHECK(!logged("warning"));
 }
