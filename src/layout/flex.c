@@ -329,9 +329,10 @@ static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double
                 double room = lc - csize;
                 if (room > 0) off = before && after ? room / 2 : before ? room : 0;
             } else if (as == DK_AL_NORMAL || as == DK_AL_STRETCH) {
-                /* a stretched item's height is definite: lay it out in it (§9.4 step 11) */
+                /* a stretched item's height is definite, even below its content: lay it out in it
+                   (§9.4 step 11; no automatic minimum on the cross axis) */
                 double sh = lc - k->margin[0] - k->margin[2];
-                if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE && sh > k->h + 0.01) {
+                if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE && fabs(sh - k->h) > 0.01) {
                     if (l->nest <= RELAYOUT_NEST)
                         dkl_box_h(l, k, 0, 0, cw, ch, DK_MAX(k->w - hframe(k), 0), DK_MAX(sh - vframe(k), 0));
                     else

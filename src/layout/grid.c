@@ -419,9 +419,10 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
         int mt = is_auto(ks->margin[DK_TOP]), mb = is_auto(ks->margin[DK_BOTTOM]);
         int ml = is_auto(ks->margin[DK_LEFT]), mr = is_auto(ks->margin[DK_RIGHT]);
         if (((as == DK_AL_NORMAL && !replaced) || as == DK_AL_STRETCH) && !mt && !mb) {
-            /* stretched: the area's height is definite for the item's content (§11.3) */
+            /* stretched: the area's height is definite for the item's content (§11.3), even when
+               the content overflows a fixed row */
             double sh = ah - k->margin[0] - k->margin[2];
-            if (is_auto(ks->height) && !replaced && sh > k->h + 0.01) {
+            if (is_auto(ks->height) && !replaced && fabs(sh - k->h) > 0.01) {
                 if (l->nest <= RELAYOUT_NEST)
                     dkl_box_h(l, k, 0, 0, aw, ah, DK_MAX(k->w - hframe(k), 0), DK_MAX(sh - vframe(k), 0));
                 else
