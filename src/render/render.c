@@ -406,11 +406,16 @@ static double bottom_of(const dk_box *b) {
     return y;
 }
 
-/* Does anything stick out of its box or off the bottom of the slide? */
-static int overflows(const dk_box *b, double height) {
-    if (b->overflowed || b->y + b->h > height + 0.5) return 1;
+/*
+ * Does anything stick out of its box or off the bottom of the slide? Not
+ * counted: what overflows inside an out-of-flow box (`in_oof`), such as a
+ * footer's text taller than its fixed height; smaller text seldom cures that.
+ */
+static int overflows(const dk_box *b, double height, int in_oof) {
+    in_oof |= b->kind != DK_BOX_PARA && dk_style_out_of_flow(b->style);
+    if ((b->overflowed && !in_oof) || b->y + b->h > height + 0.5) return 1;
     for (const dk_box *k = b->first; k; k = k->next)
-        if (overflows(k, height)) return 1;
+        if (overflows(k, height, in_oof)) return 1;
     return 0;
 }
 
@@ -464,7 +469,7 @@ static dk_status build_slide(deck_job *j, const dk_slide *s, slide_out *out) {
         if ((st = dk_css_cascade(&j->ctx, out->a, sheets, 2, &media, out->dom))) break;
         if ((st = dk_box_build(&j->ctx, out->a, j->images, out->dom, &out->body))) break;
         if ((st = dk_layout(&j->ctx, out->a, j->text, &vp, out->body))) break;
-        if (!overflows(out->body, j->h)) break;
+        if (!overflows(out->body, j->h, 0)) break;
         if (given_up) break; /* the full-size layout again, after a fit that failed */
         if (scale <= FIT_FLOOR + 1e-9 || step == FIT_STEPS) {
             if (muted) unmute(&j->ctx, &said), muted = 0;
