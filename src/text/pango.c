@@ -498,6 +498,18 @@ static void report_missing(ptext *p, const dk_para *para, const tmap *m, PangoLa
     dk_buf_free(&b);
 }
 
+/*
+ * The letter-spacing after the last character of line `L` (left-to-right
+ * only). Chromium adds letter-spacing after every character, the last on a
+ * line too, and counts it in the line's and the inline box's width; pango
+ * drops it at the ends of a line.
+ */
+static double trailing_spacing(const dk_para *para, const dk_line *L, int rtl) {
+    if (rtl || L->end <= L->start) return 0;
+    const dk_run *r = &para->runs[run_at(para, L->end - 1)];
+    return r->atomic ? 0 : r->style->letter_spacing;
+}
+
 static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, double width,
                               dk_textlayout **out) {
     ptext *p = (ptext *)t;
@@ -556,7 +568,7 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
         L->start = P2O(&m, (size_t)line->start_index);
         L->end = P2O(&m, (size_t)(line->start_index + line->length));
         L->x = log.x / PS;
-        L->w = log.width / PS;
+        L->w = log.width / PS + trailing_spacing(para, L, tl->rtl);
         double above = strut.above, below = strut.below;
         for (size_t b = L->start; b < L->end;) {
             int ri = run_at(para, b);
@@ -613,6 +625,7 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
                 fx1 = DK_MAX(fx1, ranges[2 * k + 1] / PS + shift);
             }
             g_free(ranges);
+            if (e == L->end) fx1 += trailing_spacing(para, L, tl->rtl);
             double top = (r->atomic ? L->baseline - r->box_baseline : L->baseline - vm[i].ascent) -
                          r->shift;
             double h = r->atomic ? r->box_h : vm[i].ascent + vm[i].descent;
