@@ -321,8 +321,11 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             continue;
         }
         if (k->atomic_inline) {
-            /* the run's box is the margin box; geometry below is the border box */
+            /* the run's box is the margin box; geometry below is the border box. Negative
+               margins can make it negative: the pen then goes back and the rect ends where
+               the box starts */
             dk_rect r = tl->run_rect[k->first_run];
+            if (para->para.runs[k->first_run].box_w < 0) r.x += r.w;
             translate(k, cx + r.x + k->margin[3] - k->x, cy + r.y + k->margin[0] - k->y);
             continue;
         }
@@ -387,9 +390,15 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
             dkl_image(l, k, 0, 0, width, -1);
             if (width == MEASURE_MIN && compressible(k->style)) k->w = hframe(k);
         } else {
-            double w = dkl_fit_content(l, k, width < 0 ? 0 : width);
+            /* shrink-to-fit: the intrinsic sizes count percentage margins as 0, the space
+               available is what the margins resolved against the line leave */
+            double mn, mx;
+            dkl_intrinsic(l, k, &mn, &mx);
+            double m0 = k->margin[1] + k->margin[3];
             edges(k, width);
-            dkl_box(l, k, 0, 0, width, -1, w - k->margin[1] - k->margin[3] - hframe(k));
+            double avail = DK_MAX(width, 0) - k->margin[1] - k->margin[3];
+            double w = DK_MIN(DK_MAX(mn - m0, avail), mx - m0);
+            dkl_box(l, k, 0, 0, width, -1, w - hframe(k));
         }
         dk_run *r = &para->para.runs[k->first_run];
         r->box_w = k->w + k->margin[1] + k->margin[3];
