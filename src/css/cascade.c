@@ -76,6 +76,15 @@ typedef struct {
     const struct dk_cvars *sub_vars;
     css_decl *sub;
     int sub_n;
+    /* the counters in scope (CSS 2.1 §12.4.1), innermost last: one made by element E
+       lives until the walk leaves E's parent (`scope`) */
+    struct counter {
+        const char *name;
+        size_t n;
+        int value;
+        const dk_node *scope;
+    } *ctr;
+    int nctr, capctr;
 } cascade;
 
 static uint32_t hash_key(int kind, const char *p, size_t n) {
@@ -326,9 +335,80 @@ static int compute(cascade *cx, dk_node *e, const dk_style *parent, int is_root,
     return *out != NULL;
 }
 
+/* Is `a` a proper ancestor of `x`? (NULL, above the root, is everyone's.) */
+static int is_ancestor(const dk_node *a, const dk_node *x) {
+    if (!a) return 1;
+    for (x = x->parent; x; x = x->parent)
+        if (x == a) return 1;
+    return 0;
+}
+
+/* The innermost counter `name` in scope, or NULL. */
+static struct counter *find_counter(cascade *cx, const char *name, size_t n) {
+    for (int i = cx->nctr - 1; i >= 0; i--)
+        if (cx->ctr[i].n == n && memcmp(cx->ctr[i].name, name, n) == 0) return &cx->ctr[i];
+    return NULL;
+}
+
+/*
+ * Apply the "name value" pairs of counter-reset (`reset`) or counter-increment
+ * to element e (CSS 2.1 §12.4): a reset makes a new counter, unless a previous
+ * sibling made one of that name, which it sets; an increment adds to the
+ * innermost one, made on e at 0 when there is none. 0 on OOM.
+ */
+static int apply_counters(cascade *cx, const dk_node *e, const char *list, int reset) {
+    while (list && *list) {
+        const char *sp = strchr(list, ' ');
+        size_t n = (size_t)(sp - list);
+        int v = (int)strtol(sp + 1, NULL, 10);
+        struct counter *c = find_counter(cx, list, n);
+        if (!c || (reset && c->scope != e->parent)) {
+            if (cx->nctr == cx->capctr) {
+                int cap = cx->capctr ? cx->capctr * 2 : 8;
+                struct counter *p = realloc(cx->ctr, (size_t)cap * sizeof *p);
+                if (!p) return 0;
+                cx->ctr = p;
+                cx->capctr = cap;
+            }
+            c = &cx->ctr[cx->nctr++];
+            *c = (struct counter){list, n, 0, e->parent};
+        }
+        c->value = reset ? v : c->value + v;
+        list = strchr(sp + 1, ' ');
+        if (list) list++;
+    }
+    return 1;
+}
+
+/* `content` with each counter name between marks replaced by its value, in `a` (NULL: OOM). */
+static const char *counter_text(cascade *cx, const char *content) {
+    if (!strchr(content, DK_COUNTER_MARK)) return content;
+    dk_buf b = {0};
+    for (const char *p = content; *p;) {
+        const char *m = strchr(p, DK_COUNTER_MARK);
+        if (!m) {
+            dk_buf_adds(&b, p);
+            break;
+        }
+        dk_buf_add(&b, p, (size_t)(m - p));
+        const char *e = strchr(m + 1, DK_COUNTER_MARK);
+        struct counter *c = find_counter(cx, m + 1, (size_t)(e - m - 1));
+        dk_buf_printf(&b, "%d", c ? c->value : 0);
+        p = e + 1;
+    }
+    const char *t = b.oom ? NULL : dk_arena_strndup(cx->a, b.p ? b.p : "", b.n);
+    dk_buf_free(&b);
+    return t;
+}
+
 /* e's style, then its ::before / ::after nodes when their content generates a box. 0 on OOM. */
 static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is_root) {
     if (!compute(cx, e, parent, is_root, &e->style)) return 0;
+    while (cx->nctr && !is_ancestor(cx->ctr[cx->nctr - 1].scope, e)) cx->nctr--; /* out of scope */
+    if (e->style->display != DK_DISPLAY_NONE &&
+        (!apply_counters(cx, e, e->style->counter_reset, 1) ||
+         !apply_counters(cx, e, e->style->counter_increment, 0)))
+        return 0;
     int gen = cx->has_pseudo && e->style->display != DK_DISPLAY_NONE;
     for (int which = DK_PSEUDO_BEFORE; gen && which <= DK_PSEUDO_AFTER; which++) {
         const dk_style *s;
@@ -338,7 +418,9 @@ static int style_element(cascade *cx, dk_node *e, const dk_style *parent, int is
         if (!ok) return 0;
         if (!s || !s->content || s->display == DK_DISPLAY_NONE) continue;
         dk_node *g = dk_node_new_element(cx->a, which == DK_PSEUDO_BEFORE ? "::before" : "::after", e->src);
-        dk_node *t = dk_node_new_text(cx->a, s->content, strlen(s->content), e->src);
+        const char *text = counter_text(cx, s->content);
+        if (!text) return 0;
+        dk_node *t = dk_node_new_text(cx->a, text, strlen(text), e->src);
         if (!g || !t) return 0;
         g->parent = e;
         g->first = g->last = t;
@@ -446,5 +528,6 @@ done:
     free(cx.m);
     free(cx.pool);
     free(cx.tmp);
+    free(cx.ctr);
     return st;
 }

@@ -167,9 +167,16 @@ typedef struct dk_style {
     const struct dk_cvars *cvars;   /* custom properties (css/ only; NULL: none) */
 
     /* generated content (CSS 2.1 §12.2): the text of `content` with its strings joined
-       (counters, attr(), url() add nothing); NULL for none / normal */
+       (attr(), url() add nothing; counter(name) is DK_COUNTER_MARK name DK_COUNTER_MARK,
+       which the cascade replaces by the counter's value); NULL for none / normal */
     const char *content;
+    /* counter-reset / counter-increment (CSS 2.1 §12.4): "name value" pairs separated
+       by spaces, values always written; NULL for none */
+    const char *counter_reset, *counter_increment;
 } dk_style;
+
+/* Brackets a counter's name in dk_style.content. */
+#define DK_COUNTER_MARK '\x01'
 
 /* Pseudo-elements that generate boxes (CSS 2.1 §12.1). */
 enum { DK_PSEUDO_BEFORE = 1, DK_PSEUDO_AFTER = 2 };

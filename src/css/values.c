@@ -127,6 +127,8 @@ static const propinfo props[P_COUNT] = {
     [P_GRID_TEMPLATE_AREAS] = {"grid-template-areas", 0, FLD(grid_areas)},
     [P_CONTENT] = {"content", 0, FLD(content)},
     [P_ALIGN_CONTENT] = {"align-content", 0, FLD(align_content)},
+    [P_COUNTER_RESET] = {"counter-reset", 0, FLD(counter_reset)},
+    [P_COUNTER_INCREMENT] = {"counter-increment", 0, FLD(counter_increment)},
 };
 
 const char *dk_css_prop_name(int prop) { return prop >= 0 && prop < P_COUNT ? props[prop].name : "?"; }
@@ -714,8 +716,9 @@ static int p_tracks(vc *c, sval *out) {
 /*
  * content (CSS 2.1 §12.2): normal | none | [ <string> | counter() | counters() | attr() |
  * open-quote | close-quote | no-open-quote | no-close-quote | url() ]+. The strings are
- * joined into SV_STR (quotes as the English curly ones); the rest is accepted but adds no
- * text, so the box is still generated. none and normal are SV_KW.
+ * joined into SV_STR (quotes as the English curly ones); counter(name) becomes the name
+ * between two DK_COUNTER_MARKs (its style is taken as decimal); the rest is accepted but
+ * adds no text, so the box is still generated. none and normal are SV_KW.
  */
 static int p_content(vc *c, sval *out) {
     const tok *t = peek(c);
@@ -731,8 +734,16 @@ static int p_content(vc *c, sval *out) {
         else if (t->type == T_IDENT && dk_str_ieq(t->s, "open-quote")) dk_buf_adds(&b, "\xE2\x80\x9C");
         else if (t->type == T_IDENT && dk_str_ieq(t->s, "close-quote")) dk_buf_adds(&b, "\xE2\x80\x9D");
         else if (t->type == T_IDENT) ok = dk_str_ieq(t->s, "no-open-quote") || dk_str_ieq(t->s, "no-close-quote");
-        else if (t->type == T_FUNCTION)
-            ok = dk_str_ieq(t->s, "counter") || dk_str_ieq(t->s, "counters") || dk_str_ieq(t->s, "attr");
+        else if (t->type == T_FUNCTION && dk_str_ieq(t->s, "counter")) {
+            vc g = args(c, t);
+            const tok *name = take(&g);
+            if ((ok = name && name->type == T_IDENT)) {
+                dk_buf_addc(&b, DK_COUNTER_MARK);
+                dk_buf_add(&b, name->s.p, name->s.n);
+                dk_buf_addc(&b, DK_COUNTER_MARK);
+            }
+        } else if (t->type == T_FUNCTION)
+            ok = dk_str_ieq(t->s, "counters") || dk_str_ieq(t->s, "attr");
         else ok = t->type == T_URL;
         take(c);
         n++;
@@ -742,6 +753,36 @@ static int p_content(vc *c, sval *out) {
         if (!out->s) c->ps->oom = 1;
     } else {
         ok = 0;
+    }
+    if (b.oom) c->ps->oom = 1;
+    dk_buf_free(&b);
+    return ok;
+}
+
+/*
+ * counter-reset / counter-increment: none | [ <name> <integer>? ]+, written out as
+ * "name value" pairs (the value `dflt` when omitted); none is SV_KW.
+ */
+static int p_counters(vc *c, int dflt, sval *out) {
+    const tok *t = peek(c);
+    if (t && t->type == T_IDENT && dk_str_ieq(t->s, "none")) {
+        take(c);
+        *out = (sval){.kind = SV_KW};
+        return 1;
+    }
+    dk_buf b = {0};
+    int ok = 1;
+    while (ok && (t = take(c))) {
+        ok = t->type == T_IDENT && !dk_str_ieq(t->s, "none");
+        const tok *v = peek(c);
+        int n = dflt;
+        if (v && v->type == T_NUMBER && v->is_int) n = (int)take(c)->num;
+        dk_buf_printf(&b, "%s%.*s %d", b.n ? " " : "", (int)t->s.n, t->s.p, n);
+    }
+    ok = ok && b.n && !b.oom;
+    if (ok) {
+        *out = (sval){.kind = SV_STR, .s = dk_arena_strndup(c->ps->mem, b.p, b.n)};
+        if (!out->s) c->ps->oom = 1;
     }
     if (b.oom) c->ps->oom = 1;
     dk_buf_free(&b);
@@ -982,6 +1023,8 @@ static int p_longhand(vc *c, int p, sval *out) {
         return p_line(c, out);
     case P_GRID_TEMPLATE_AREAS: return p_areas(c, out);
     case P_CONTENT: return p_content(c, out);
+    case P_COUNTER_RESET: return p_counters(c, 0, out);
+    case P_COUNTER_INCREMENT: return p_counters(c, 1, out);
     case P_POSITION: {
         const tok *t = peek(c);
         if (!p_kw(c, kw_position, out)) return 0;
@@ -1135,7 +1178,7 @@ static const char *const ignored_props[] = {
     "border-image", "box-decoration-break",
     "box-shadow", "break-after", "break-before", "break-inside", "caption-side", "caret-color",
     "clear", "clip", "clip-path", "color-scheme", "column-count", "column-rule", "column-width",
-    "columns", "column-span", "column-fill", "column-gap-rule", "contain", "counter-increment", "counter-reset", "counter-set",
+    "columns", "column-span", "column-fill", "column-gap-rule", "contain", "counter-set",
     "cursor", "empty-cells", "fill", "filter", "float", "font-display", "font-feature-settings",
     "font-kerning", "font-optical-sizing", "font-smoothing", "font-stretch", "font-synthesis",
     "font-variant", "font-variant-ligatures", "font-variant-numeric", "font-variation-settings",
@@ -1714,6 +1757,8 @@ static void apply(css_compute *cx, int p, const sval *v) {
         break;
     case P_GRID_TEMPLATE_AREAS: s->grid_areas = v->s; break;
     case P_CONTENT: s->content = v->kind == SV_STR ? v->s : NULL; break;
+    case P_COUNTER_RESET: s->counter_reset = v->kind == SV_STR ? v->s : NULL; break;
+    case P_COUNTER_INCREMENT: s->counter_increment = v->kind == SV_STR ? v->s : NULL; break;
     case P_Z_INDEX:
         s->z_auto = v->kind != SV_NUM;
         s->z_index = v->kind == SV_NUM ? (int)v->v : 0;
@@ -2015,8 +2060,8 @@ void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
                 if (v->i & k->v) dk_buf_printf(out, "%s%s", sep, k->name), sep = " ";
             break;
         }
-        if (p == P_LINE_HEIGHT || p == P_CONTENT) {
-            dk_buf_adds(out, p == P_CONTENT ? "none" : "normal"); /* content: normal == none here */
+        if (p == P_LINE_HEIGHT || p == P_CONTENT || p == P_COUNTER_RESET || p == P_COUNTER_INCREMENT) {
+            dk_buf_adds(out, p == P_LINE_HEIGHT ? "normal" : "none"); /* content: normal == none here */
             break;
         }
         for (const kw *k = kw_table(p); k && k->name; k++)
