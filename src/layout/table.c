@@ -330,14 +330,20 @@ double dkl_table(L *l, dk_box *t, double cx, double cy, double cw) {
     column_widths(g, C, mn, mx, cw - (C ? hsp * (C + 1) : 0), colw);
     colx[0] = hsp;
     for (int c = 0; c < C; c++) colx[c + 1] = colx[c] + colw[c] + hsp;
-    /* captions and stray boxes go above the rows, as blocks */
+    /* captions and stray boxes go above the rows, as blocks; the margins between them
+       collapse as in the anonymous cell CSS would wrap them in (a flow root) */
     double y = 0;
+    margin pending = {0, 0};
     static_children(t, cx, cy);
     for (dk_box *k = in_flow(t->first); k; k = in_flow(k->next)) {
         if (is_row_group(k->style) || k->style->display == DK_DISPLAY_TABLE_ROW) continue;
-        dkl_box(l, k, cx, cy + y, cw, -1, -1);
-        y += k->h + k->margin[0] + k->margin[2];
+        edges(k, cw);
+        double pos = y + mval(mcombine(pending, k->margin[0]));
+        dkl_box(l, k, cx, cy + pos, cw, -1, -1);
+        y = pos + k->h;
+        pending = mcombine((margin){0, 0}, k->margin[2]);
     }
+    y += mval(pending);
     y += g->nrows ? vsp : 0;
     double *rowh = dk_arena_alloc(l->a, sizeof(double) * (size_t)(g->nrows + 1));
     if (!rowh) {
