@@ -36,11 +36,12 @@ static double track_fixed(dk_len t, double avail, int *fixed) {
  * Track sizing (§11.4-11.7) with scratch space for 3n doubles and n ints.
  * `avail` < 0 is an indefinite size: tracks take their content
  * (maximized to their growth limits) and fr tracks follow §12.7.1's
- * indefinite case, the largest of base / flex.
+ * indefinite case, the largest of base / flex. `stretch`: the content
+ * alignment is normal or stretch, which grows auto tracks into what is left.
  */
 static void size_tracks(const dk_track *tracks, int n, const double *item_min,
-                        const double *item_max, double gap, double avail, double *size,
-                        double *scratch, int *frozen) {
+                        const double *item_max, double gap, double avail, int stretch,
+                        double *size, double *scratch, int *frozen) {
     double *base = scratch, *limit = scratch + n, *flex = scratch + 2 * n;
     double used = gap * (n - 1);
     for (int i = 0; i < n; i++) {
@@ -107,7 +108,7 @@ static void size_tracks(const dk_track *tracks, int n, const double *item_min,
         }
         for (int i = 0; i < n; i++)
             if (flex[i] > 0 && !frozen[i]) base[i] = DK_MAX(base[i], flex[i] * fr);
-    } else if (avail >= 0) {
+    } else if (avail >= 0 && stretch) {
         /* stretch auto tracks into what is left (align-/justify-content: normal, §11.8) */
         sum = used;
         int nauto = 0;
@@ -131,8 +132,8 @@ void dk_grid_size_tracks(const dk_track *tracks, int n, const double *item_min,
                          const double *item_max, double gap, double avail, double *size) {
     double scratch[3 * DK_MAX_TRACKS];
     int frozen[DK_MAX_TRACKS];
-    size_tracks(tracks, DK_MIN(n, DK_MAX_TRACKS), item_min, item_max, gap, avail, size, scratch,
-                frozen);
+    size_tracks(tracks, DK_MIN(n, DK_MAX_TRACKS), item_min, item_max, gap, avail, 1, size,
+                scratch, frozen);
 }
 
 /* Is the track sized by its content (an intrinsic min or max sizing function)? */
@@ -298,7 +299,7 @@ void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
         if (fixed && cols[c].min.unit != DK_LEN_PX) v = DK_MIN(v, m); /* auto minimums stop at a fixed max */
         *cmin += v;
     }
-    size_tracks(cols, nc, mn, mx, s->column_gap, -1, size, scratch, frozen);
+    size_tracks(cols, nc, mn, mx, s->column_gap, -1, 1, size, scratch, frozen);
     for (int c = 0; c < nc; c++) *cmax += size[c];
     *cmin += s->column_gap * (nc - 1);
     *cmax += s->column_gap * (nc - 1);
@@ -326,6 +327,9 @@ static void align_tracks(int al, double free_space, int n, double *offset, doubl
     case DK_AL_SPACE_EVENLY: *extra = free_space / (n + 1), *offset = *extra; break;
     }
 }
+
+/* Does content alignment `al` stretch auto tracks (§11.8)? */
+static int stretches(int al) { return al == DK_AL_NORMAL || al == DK_AL_STRETCH; }
 
 /*
  * Track positions from sizes aligned by `al` in `avail` (< 0: indefinite,
@@ -368,7 +372,8 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
     int intrinsic_cols = 0;
     for (int c = 0; c < nc; c++) intrinsic_cols |= intrinsic_track(&cols[c]);
     if (intrinsic_cols) column_contributions(l, s, cols, items, n, mn, mx);
-    size_tracks(cols, nc, mn, mx, s->column_gap, cw, size, scratch, frozen);
+    size_tracks(cols, nc, mn, mx, s->column_gap, cw, stretches(s->justify_content), size, scratch,
+                frozen);
     double colx[DK_MAX_TRACKS + 1];
     double cgap = track_positions(size, nc, s->column_gap, cw, s->justify_content, colx);
 
@@ -400,7 +405,8 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
             double mh = k->h + k->margin[0] + k->margin[2];
             contribute(rows, mn, mx, items[i].row, items[i].rspan, mh, mh, s->row_gap, pass);
         }
-    size_tracks(rows, nrows, mn, mx, s->row_gap, ch, size, scratch, frozen);
+    size_tracks(rows, nrows, mn, mx, s->row_gap, ch, stretches(s->align_content), size, scratch,
+                frozen);
     double *rowy = buf + 6 * nt; /* past the scratch */
     double rgap = track_positions(size, nrows, s->row_gap, ch, s->align_content, rowy);
     double content = s->row_gap * (nrows - 1);
