@@ -424,6 +424,9 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
         int replaced = k->kind == DK_BOX_IMAGE;
         int mt = is_auto(ks->margin[DK_TOP]), mb = is_auto(ks->margin[DK_BOTTOM]);
         int ml = is_auto(ks->margin[DK_LEFT]), mr = is_auto(ks->margin[DK_RIGHT]);
+        /* a percentage height resolves against the area, now that its rows are sized */
+        if (ks->height.unit == DK_LEN_PCT && !replaced && l->nest <= RELAYOUT_NEST)
+            dkl_box(l, k, 0, 0, aw, ah, DK_MAX(k->w - hframe(k), 0));
         if (((as == DK_AL_NORMAL && !replaced) || as == DK_AL_STRETCH) && !mt && !mb) {
             /* stretched: the area's height is definite for the item's content (§11.3), even when
                the content overflows a fixed row */
