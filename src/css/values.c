@@ -2001,6 +2001,21 @@ static const kw *kw_table(int p) {
     return NULL;
 }
 
+/* content's strings quoted and its counters as counter(name), space-separated. */
+static void dump_content(dk_buf *out, const char *s) {
+    int any = 0;
+    for (int name = 0; *s; name = !name) {
+        size_t n = strcspn(s, (char[]){DK_COUNTER_MARK, 0});
+        if (name || n) {
+            dk_buf_printf(out, name ? "%scounter(%.*s)" : "%s\"%.*s\"", any ? " " : "", (int)n, s);
+            any = 1;
+        }
+        s += n;
+        if (*s) s++;
+    }
+    if (!any) dk_buf_adds(out, "\"\"");
+}
+
 static void dump_unit(dk_buf *out, float v, int u) {
     static const char *const names[] = {"px", "%", "auto", "none", "fr", "min-content", "max-content",
                                         "em", "rem", "ex", "ch", "vw", "vh", "vmin", "vmax"};
@@ -2027,8 +2042,10 @@ void dk_css_dump_sval(int p, const sval *v, dk_buf *out) {
         break;
     case SV_CURRENT: dk_buf_adds(out, "currentcolor"); break;
     case SV_STR:
-        if (v->s) dk_buf_printf(out, "\"%s\"", v->s);
-        else dk_buf_adds(out, "none");
+        if (!v->s) dk_buf_adds(out, "none");
+        else if (p == P_COUNTER_RESET || p == P_COUNTER_INCREMENT) dk_buf_adds(out, v->s);
+        else if (p == P_CONTENT) dump_content(out, v->s);
+        else dk_buf_printf(out, "\"%s\"", v->s);
         break;
     case SV_TRACKS:
         if (!v->ntracks) dk_buf_adds(out, "none");

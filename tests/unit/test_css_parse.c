@@ -139,7 +139,7 @@ static void test_rules(void) {
        never matches */
     CHECK_STR(sheet("b::before, i:after, p > q::after, a::before b, a::after:hover, :not(:before)"
                     " { content: \"x\" 'y' counter(c) attr(t) } a::after { content: none }"),
-              "b::before, i::after, p > q::after { content: \"xy\"; }\na::after { content: none; }");
+              "b::before, i::after, p > q::after { content: \"xy\" counter(c); }\na::after { content: none; }");
     CHECK(!logged("warning"));
     /* at-rules: silent skips, unknown ones warned, @media kept with its rules */
     CHECK_STR(sheet("@charset \"utf-8\"; @import url(x.css); @font-face { font-family: X }"
@@ -293,6 +293,8 @@ static void test_grid_values(void) {
                     " justify-items: safe start"),
               "align-items: center; justify-content: space-between; align-self: end; "
               "justify-items: start");
+    CHECK_STR(decls("counter-reset: a b 3; counter-increment: none; counter-increment: c -2"),
+              "counter-reset: a 0 b 3; counter-increment: none; counter-increment: c -2");
     CHECK_STR(decls("place-content: center space-between; place-content: end"),
               "align-content: center; justify-content: space-between; align-content: end; "
               "justify-content: end");
