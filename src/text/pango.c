@@ -43,6 +43,8 @@ typedef struct {
     dk_hyph *hyph;
     warned *warned;         /* missing glyphs already reported */
     int nwarned, capwarned;
+    GHashTable *metrics;    /* font_key -> font_metrics: pango_context_get_metrics shapes a
+                               sample text on every call */
 } ptext;
 
 #define PS ((double)PANGO_SCALE)
@@ -52,6 +54,7 @@ static void ptext_destroy(dk_text *t) {
     for (int i = 0; i < 2; i++)
         if (p->pc[i]) g_object_unref(p->pc[i]);
     if (p->fm) g_object_unref(p->fm);
+    if (p->metrics) g_hash_table_destroy(p->metrics);
     dk_hyph_free(p->hyph);
     free(p->warned);
     free(p);
@@ -123,15 +126,59 @@ typedef struct {
     double above, below;    /* with half-leading applied */
 } vmetrics;
 
+/* What a font's metrics depend on: the style's font and the language (see font_desc). */
+typedef struct {
+    char *family, *lang; /* lang may be NULL */
+    float size;
+    unsigned short weight;
+    unsigned char italic;
+} font_key;
+
+typedef struct {
+    font_key key;        /* owns its strings */
+    double ascent, descent;
+} font_metrics;
+
+static guint font_key_hash(gconstpointer k) {
+    const font_key *f = k;
+    guint h = g_str_hash(f->family) * 31 + (f->lang ? g_str_hash(f->lang) : 0);
+    return h * 31 + (guint)(f->size * 64) + f->weight * 2u + f->italic;
+}
+
+static gboolean font_key_equal(gconstpointer a, gconstpointer b) {
+    const font_key *x = a, *y = b;
+    return x->size == y->size && x->weight == y->weight && x->italic == y->italic &&
+           strcmp(x->family, y->family) == 0 && g_strcmp0(x->lang, y->lang) == 0;
+}
+
+static void font_metrics_free(gpointer v) {
+    font_metrics *m = v;
+    g_free(m->key.family);
+    g_free(m->key.lang);
+    g_free(m);
+}
+
 static vmetrics run_metrics(ptext *p, const dk_style *s, const char *lang) {
-    PangoFontDescription *d = font_desc(s, lang);
-    PangoLanguage *pl = lang ? pango_language_from_string(lang) : NULL;
-    PangoFontMetrics *m = pango_context_get_metrics(p->pc[0], d, pl);
+    font_key k = {(char *)(s->font_family ? s->font_family : ""), (char *)lang, s->font_size,
+                  s->font_weight, s->font_italic};
+    font_metrics *fm = g_hash_table_lookup(p->metrics, &k);
+    if (!fm) {
+        PangoFontDescription *d = font_desc(s, lang);
+        PangoLanguage *pl = lang ? pango_language_from_string(lang) : NULL;
+        PangoFontMetrics *m = pango_context_get_metrics(p->pc[0], d, pl);
+        fm = g_new(font_metrics, 1);
+        fm->key = k;
+        fm->key.family = g_strdup(k.family);
+        fm->key.lang = g_strdup(lang);
+        fm->ascent = round(pango_font_metrics_get_ascent(m) / PS);
+        fm->descent = round(pango_font_metrics_get_descent(m) / PS);
+        pango_font_metrics_unref(m);
+        pango_font_description_free(d);
+        g_hash_table_add(p->metrics, fm);
+    }
     vmetrics v;
-    v.ascent = round(pango_font_metrics_get_ascent(m) / PS);
-    v.descent = round(pango_font_metrics_get_descent(m) / PS);
-    pango_font_metrics_unref(m);
-    pango_font_description_free(d);
+    v.ascent = fm->ascent;
+    v.descent = fm->descent;
     double lh = s->line_height >= 0 ? s->line_height : v.ascent + v.descent;
     double half = (lh - (v.ascent + v.descent)) / 2;
     v.above = v.ascent + half;
@@ -498,6 +545,22 @@ static void report_missing(ptext *p, const dk_para *para, const tmap *m, PangoLa
     dk_buf_free(&b);
 }
 
+/*
+ * Make the paragraph's PangoLayout at `width` (released with `a`) into tl->impl and
+ * set tl->rtl; reports missing glyphs. *m gets the text pango lays out.
+ */
+static dk_status break_lines(ptext *p, dk_arena *a, const dk_para *para, double width, tmap *m,
+                             dk_textlayout *tl) {
+    dk_status st;
+    if ((st = hyphenate(p, a, para, m))) return st;
+    tl->rtl = resolve_rtl(para);
+    PangoLayout *lo = make_layout(p, para, m, tl->rtl, width);
+    if (dk_arena_defer(a, g_object_unref, lo) != DK_OK) return DK_ENOMEM;
+    tl->impl = lo;
+    if (pango_layout_get_unknown_glyphs_count(lo) > 0) report_missing(p, para, m, lo, tl);
+    return DK_OK;
+}
+
 static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, double width,
                               dk_textlayout **out) {
     ptext *p = (ptext *)t;
@@ -534,12 +597,9 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     vmetrics strut = run_metrics(p, para->style, para->lang);
 
     tmap m;
-    if ((st = hyphenate(p, a, para, &m))) return st;
-    tl->rtl = resolve_rtl(para);
-    PangoLayout *lo = make_layout(p, para, &m, tl->rtl, width);
-    if (dk_arena_defer(a, g_object_unref, lo) != DK_OK) return DK_ENOMEM;
-    tl->impl = lo;
-    if (pango_layout_get_unknown_glyphs_count(lo) > 0) report_missing(p, para, &m, lo, tl);
+    PangoLayout *lo;
+    if ((st = break_lines(p, a, para, width, &m, tl))) return st;
+    lo = tl->impl;
 
     int nl = pango_layout_get_line_count(lo);
     tl->lines = dk_arena_alloc(a, sizeof(dk_line) * (size_t)(nl ? nl : 1));
@@ -640,16 +700,34 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     return DK_OK;
 }
 
+/* The widest line of the paragraph broken at `width` (what ptext_layout gives as w). */
+static dk_status widest_line(ptext *p, dk_arena *a, const dk_para *para, double width,
+                             double *w) {
+    dk_textlayout tl = {0};
+    tmap m;
+    dk_status st = break_lines(p, a, para, width, &m, &tl);
+    if (st) return st;
+    PangoLayoutIter *it = pango_layout_get_iter(tl.impl);
+    int nl = pango_layout_get_line_count(tl.impl), li = 0;
+    *w = 0;
+    do {
+        PangoRectangle log;
+        pango_layout_iter_get_line_extents(it, NULL, &log);
+        *w = DK_MAX(*w, log.width / PS);
+        li++;
+    } while (li < nl && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return DK_OK;
+}
+
+/* Only the widths asked for (non-NULL) are computed: each is a layout of its own. */
 static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, double *min_w,
                                double *max_w) {
-    dk_textlayout *tl;
-    dk_status st = ptext_layout(t, a, para, 0, &tl);
-    if (st) return st;
-    *min_w = tl->w;
-    st = ptext_layout(t, a, para, -1, &tl);
-    if (st) return st;
-    *max_w = tl->w;
-    return DK_OK;
+    ptext *p = (ptext *)t;
+    dk_status st = DK_OK;
+    if (min_w && (st = widest_line(p, a, para, 0, min_w))) return st;
+    if (max_w) st = widest_line(p, a, para, -1, max_w);
+    return st;
 }
 
 /*
@@ -667,6 +745,8 @@ dk_status dk_text_pango_new(dk_ctx *ctx, struct _FcConfig *fc, dk_text **out) {
     p->base.measure = ptext_measure;
     p->base.destroy = ptext_destroy;
     p->hyph = dk_hyph_new(NULL);
+    /* the key is the value's first member, freed with it */
+    p->metrics = g_hash_table_new_full(font_key_hash, font_key_equal, NULL, font_metrics_free);
     p->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     if (!p->fm || !p->hyph) {
         ptext_destroy(&p->base);
