@@ -700,34 +700,90 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     return DK_OK;
 }
 
-/* The widest line of the paragraph broken at `width` (what ptext_layout gives as w). */
-static dk_status widest_line(ptext *p, dk_arena *a, const dk_para *para, double width,
-                             double *w) {
-    dk_textlayout tl = {0};
-    tmap m;
-    dk_status st = break_lines(p, a, para, width, &m, &tl);
-    if (st) return st;
-    PangoLayoutIter *it = pango_layout_get_iter(tl.impl);
-    int nl = pango_layout_get_line_count(tl.impl), li = 0;
-    *w = 0;
+/* The widest line of a laid-out paragraph (what ptext_layout gives as w). */
+static double widest_line(PangoLayout *lo) {
+    PangoLayoutIter *it = pango_layout_get_iter(lo);
+    int nl = pango_layout_get_line_count(lo), li = 0;
+    double w = 0;
     do {
         PangoRectangle log;
         pango_layout_iter_get_line_extents(it, NULL, &log);
-        *w = DK_MAX(*w, log.width / PS);
+        w = DK_MAX(w, log.width / PS);
         li++;
     } while (li < nl && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
-    return DK_OK;
+    return w;
 }
 
-/* Only the widths asked for (non-NULL) are computed: each is a layout of its own. */
+/*
+ * Min-content width from the unwrapped layout `lo`: the widest piece of text
+ * between two break opportunities, its trailing white space not counted, which
+ * is what the widest line of the paragraph broken at width 0 measures. Laying
+ * it out at width 0 instead would shape the rest of each text item again after
+ * every break (quadratic in its length). < 0 when a break changes the text
+ * or may change the text around it (see below), or with tabs or letter-spacing:
+ * then only that layout knows.
+ */
+static double widest_piece(dk_arena *a, const dk_para *para, PangoLayout *lo) {
+    for (int i = 0; i < para->nruns; i++)
+        if (!para->runs[i].atomic && para->runs[i].style->letter_spacing != 0) return -1;
+    int nattrs;
+    const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(lo, &nattrs);
+    const char *text = pango_layout_get_text(lo);
+    if (strchr(text, '\t')) return -1; /* a tab's width depends on where it starts */
+    int nchars = nattrs - 1;
+    int *w = dk_arena_alloc(a, sizeof(int) * (size_t)(nchars + 1));
+    if (!w) return -1;
+    memset(w, 0, sizeof(int) * (size_t)(nchars + 1));
+    /* per character widths, in logical order */
+    int nl = pango_layout_get_line_count(lo);
+    for (int l = 0; l < nl; l++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(lo, l);
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *gi = r->data;
+            long off = g_utf8_pointer_to_offset(text, text + gi->item->offset);
+            if (off + gi->item->num_chars > nchars) return -1;
+            pango_glyph_item_get_logical_widths(gi, text, w + off);
+        }
+    }
+    long best = 0, piece = 0;
+    for (int i = 0; i <= nchars; i++) {
+        if (i == nchars || la[i].is_mandatory_break) {
+            best = DK_MAX(best, piece); /* a line that is not wrapped keeps its white space */
+            piece = 0;
+        } else if (i > 0 && la[i].is_line_break) {
+            /* pango drops the final white space character of a wrapped line; a break after
+               anything else may end a kerning pair or a contextual form, as the paragraph was
+               shaped across it, which only shaping the piece alone would measure */
+            if (!la[i - 1].is_white || la[i].break_inserts_hyphen || la[i].break_removes_preceding)
+                return -1;
+            best = DK_MAX(best, piece - w[i - 1]);
+            piece = 0;
+        }
+        if (i < nchars) piece += w[i];
+    }
+    return best / PS;
+}
+
+/* Only the widths asked for (non-NULL) are computed, from one unwrapped layout. */
 static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, double *min_w,
                                double *max_w) {
     ptext *p = (ptext *)t;
-    dk_status st = DK_OK;
-    if (min_w && (st = widest_line(p, a, para, 0, min_w))) return st;
-    if (max_w) st = widest_line(p, a, para, -1, max_w);
-    return st;
+    dk_textlayout tl = {0};
+    tmap m;
+    dk_status st = break_lines(p, a, para, -1, &m, &tl);
+    if (st) return st;
+    if (max_w) *max_w = widest_line(tl.impl);
+    if (min_w) {
+        /* a paragraph that does not wrap is laid out unwrapped whatever the width */
+        int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
+        *min_w = nowrap ? widest_line(tl.impl) : widest_piece(a, para, tl.impl);
+        if (*min_w < 0) {
+            if ((st = break_lines(p, a, para, 0, &m, &tl))) return st;
+            *min_w = widest_line(tl.impl);
+        }
+    }
+    return DK_OK;
 }
 
 /*
