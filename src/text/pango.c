@@ -715,14 +715,42 @@ static double widest_line(PangoLayout *lo) {
     return w;
 }
 
+/* A text item of an unwrapped layout: characters [c0, c1) of its text. */
+typedef struct {
+    PangoItem *item;
+    int c0, c1;
+    int imposed; /* an atomic inline's (a shape attribute): its width does not depend on shaping */
+} mitem;
+
+/* The width of characters [c0, c1) of item `m` shaped on their own, as pango does a piece of
+   an item that a line break cuts off. */
+static long shape_alone(const mitem *m, const char *text, int len, const PangoLogAttr *la,
+                        int c0, int c1) {
+    const char *b0 = g_utf8_offset_to_pointer(text + m->item->offset, c0 - m->c0);
+    const char *b1 = g_utf8_offset_to_pointer(b0, c1 - c0);
+    PangoItem *sub = pango_item_copy(m->item);
+    sub->offset = (int)(b0 - text);
+    sub->length = (int)(b1 - b0);
+    sub->num_chars = c1 - c0;
+    PangoGlyphString *gs = pango_glyph_string_new();
+    pango_shape_item(sub, text, len, (PangoLogAttr *)la + c0, gs, PANGO_SHAPE_NONE);
+    long w = pango_glyph_string_get_width(gs);
+    pango_glyph_string_free(gs);
+    pango_item_free(sub);
+    return w;
+}
+
 /*
  * Min-content width from the unwrapped layout `lo`: the widest piece of text
- * between two break opportunities, its trailing white space not counted, which
- * is what the widest line of the paragraph broken at width 0 measures. Laying
- * it out at width 0 instead would shape the rest of each text item again after
- * every break (quadratic in its length). < 0 when a break changes the text
- * or may change the text around it (see below), or with tabs or letter-spacing:
- * then only that layout knows.
+ * between two break opportunities, which is what the widest line of the
+ * paragraph broken at width 0 measures. Laying it out at width 0 instead
+ * would shape the rest of each text item again after every break (quadratic
+ * in its length). Pango drops the final white space character of a wrapped
+ * line (and keeps it before a forced break); a piece cut from a text item at
+ * a break that follows something else (a hyphen, CJK) is shaped on its own,
+ * since kerning and contextual forms across that break went into the
+ * unwrapped widths. < 0 when a break would insert a hyphen, or with tabs or
+ * letter-spacing: then only the width-0 layout knows.
  */
 static double widest_piece(dk_arena *a, const dk_para *para, PangoLayout *lo) {
     for (int i = 0; i < para->nruns; i++)
@@ -731,36 +759,57 @@ static double widest_piece(dk_arena *a, const dk_para *para, PangoLayout *lo) {
     const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(lo, &nattrs);
     const char *text = pango_layout_get_text(lo);
     if (strchr(text, '\t')) return -1; /* a tab's width depends on where it starts */
-    int nchars = nattrs - 1;
+    int len = (int)strlen(text), nchars = nattrs - 1, nl = pango_layout_get_line_count(lo);
+    int nitems = 0;
+    for (int l = 0; l < nl; l++)
+        nitems += (int)g_slist_length(pango_layout_get_line_readonly(lo, l)->runs);
     int *w = dk_arena_alloc(a, sizeof(int) * (size_t)(nchars + 1));
-    if (!w) return -1;
+    int *itm = dk_arena_alloc(a, sizeof(int) * (size_t)(nchars + 1));
+    mitem *items = dk_arena_alloc(a, sizeof(mitem) * (size_t)(nitems ? nitems : 1));
+    if (!w || !itm || !items) return -1;
     memset(w, 0, sizeof(int) * (size_t)(nchars + 1));
-    /* per character widths, in logical order */
-    int nl = pango_layout_get_line_count(lo);
+    for (int i = 0; i <= nchars; i++) itm[i] = -1;
+    /* per character widths and items, in logical order */
+    int k = 0;
     for (int l = 0; l < nl; l++) {
         PangoLayoutLine *line = pango_layout_get_line_readonly(lo, l);
-        for (GSList *r = line->runs; r; r = r->next) {
+        for (GSList *r = line->runs; r; r = r->next, k++) {
             PangoGlyphItem *gi = r->data;
-            long off = g_utf8_pointer_to_offset(text, text + gi->item->offset);
-            if (off + gi->item->num_chars > nchars) return -1;
-            pango_glyph_item_get_logical_widths(gi, text, w + off);
+            mitem *m = &items[k];
+            m->item = gi->item;
+            m->c0 = (int)g_utf8_pointer_to_offset(text, text + gi->item->offset);
+            m->c1 = m->c0 + gi->item->num_chars;
+            if (m->c1 > nchars) return -1;
+            m->imposed = 0;
+            for (GSList *e = gi->item->analysis.extra_attrs; e; e = e->next)
+                m->imposed |= ((PangoAttribute *)e->data)->klass->type == PANGO_ATTR_SHAPE;
+            pango_glyph_item_get_logical_widths(gi, text, w + m->c0);
+            for (int c = m->c0; c < m->c1; c++) itm[c] = k;
         }
     }
-    long best = 0, piece = 0;
-    for (int i = 0; i <= nchars; i++) {
-        if (i == nchars || la[i].is_mandatory_break) {
-            best = DK_MAX(best, piece); /* a line that is not wrapped keeps its white space */
-            piece = 0;
-        } else if (i > 0 && la[i].is_line_break) {
-            /* pango drops the final white space character of a wrapped line; a break after
-               anything else may end a kerning pair or a contextual form, as the paragraph was
-               shaped across it, which only shaping the piece alone would measure */
-            if (!la[i - 1].is_white || la[i].break_inserts_hyphen || la[i].break_removes_preceding)
-                return -1;
-            best = DK_MAX(best, piece - w[i - 1]);
-            piece = 0;
+    long best = 0;
+    int cut_start = 0; /* the current piece starts at a break that follows no white space */
+    for (int s = 0, e = 1; s < nchars; e++) {
+        int wrap = e < nchars && la[e].is_line_break && !la[e].is_mandatory_break;
+        if (e < nchars && !wrap && !la[e].is_mandatory_break) continue;
+        if (wrap && (la[e].break_inserts_hyphen || la[e].break_removes_preceding)) return -1;
+        int cut_end = wrap && !la[e - 1].is_white;
+        long piece = 0;
+        for (int c = s; c < e;) {
+            const mitem *m = itm[c] >= 0 ? &items[itm[c]] : NULL;
+            int pe = m ? DK_MIN(e, m->c1) : c + 1;
+            int cut = m && ((cut_start && c == s && m->c0 < s) || (cut_end && pe == e && m->c1 > e));
+            if (cut && !m->imposed) {
+                piece += shape_alone(m, text, len, la, c, pe);
+            } else {
+                for (int i = c; i < pe; i++) piece += w[i];
+            }
+            c = pe;
         }
-        if (i < nchars) piece += w[i];
+        if (wrap && !cut_end) piece -= w[e - 1]; /* the final white space character */
+        best = DK_MAX(best, piece);
+        cut_start = cut_end;
+        s = e;
     }
     return best / PS;
 }
