@@ -90,7 +90,7 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  *   compression  PNG zlib level 0-9
  *   data-dir     the folder holding fonts/ and themes/
  *   source-date-epoch  seconds; the PDF's dates (reproducible output)
- *   slice        "K/N": only slides whose number minus 1 is K modulo N
+ *   slice        "K/N": only the K-th (from 0) of N runs of consecutive slides
  *                (per-slide formats; for parallel drivers)
  * Strings are copied. DECKLE_EUSAGE for an unknown name or a bad value.
  */

@@ -8,8 +8,11 @@
  * worker renders with its own fonts, text engine and image cache — just as
  * a lone `deckle` would — then exits. A task is a deck, or for per-slide
  * formats (PNG, SVG, HTML) a slice of one when there are more workers than
- * decks: slice K of N renders the slides whose number minus one is K
- * modulo N, interleaved so that heavy and light slides spread evenly.
+ * decks: slice K of N renders the K-th of N runs of consecutive slides,
+ * because neighbouring slides share the most (a build-up shows the same
+ * image again, a figure spans two slides) and each worker decodes every
+ * image it draws; interleaving them (slide K, K + N, ...) made two workers
+ * decode such an image each.
  * Every output is the same file a single process would write, written
  * atomically (temporary file, rename), so `-j 1` and `-j N` give the same
  * bytes. A worker that crashes takes only its own deck down.

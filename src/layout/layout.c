@@ -60,11 +60,15 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         /* atomic inlines need their sizes before the text is measured; a percentage-sized
            image is compressible: nothing in min-content, its natural width in max-content
            (CSS Sizing 3 §5.2.2) */
-        double unused;
+        int atomics = 0;
+        for (int i = 0; i < b->para.nruns; i++) atomics |= b->para.runs[i].atomic;
         size_atomics(l, b, b, MEASURE_MIN);
-        if (l->text->measure(l->text, l->a, &b->para, &cmin, &unused) != DK_OK) l->st = DK_ENOMEM;
-        size_atomics(l, b, b, MEASURE_MAX);
-        if (l->text->measure(l->text, l->a, &b->para, &unused, &cmax) != DK_OK) l->st = DK_ENOMEM;
+        if (l->text->measure(l->text, l->a, &b->para, &cmin, atomics ? NULL : &cmax) != DK_OK)
+            l->st = DK_ENOMEM;
+        if (atomics) {
+            size_atomics(l, b, b, MEASURE_MAX);
+            if (l->text->measure(l->text, l->a, &b->para, NULL, &cmax) != DK_OK) l->st = DK_ENOMEM;
+        }
         *mn = cmin;
         *mx = cmax;
         return;

@@ -762,10 +762,13 @@ static dk_status render_deck(deck_job *j) {
         st = DK_EUSAGE;
         goto done;
     }
-    int nsel = 0, nhere = 0;
+    int nsel = 0, nhere = 0, rank = 0;
+    for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
+    /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task) */
     for (int i = 0; i < j->deck.nslides; i++) {
-        nsel += sel[i];
-        if (sel[i] && (o->slice_n <= 1 || i % o->slice_n == o->slice_k)) nhere++;
+        if (!sel[i]) continue;
+        if (o->slice_n <= 1 || (long)rank * o->slice_n / nsel == o->slice_k) sel[i] = 2, nhere++;
+        rank++;
     }
     if (h && h->slides) h->slides(h->ud, j->deck.nslides, nhere);
     dk_deck_info info = {
@@ -780,7 +783,7 @@ static dk_status render_deck(deck_job *j) {
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];
         slide_out so = {0};
-        if (!sel[i] || (o->slice_n > 1 && i % o->slice_n != o->slice_k)) continue;
+        if (sel[i] != 2) continue;
         j->ctx.slide = s->index;
         st = build_slide(j, s, &so);
         if (st == DK_EIO) st = DK_EINPUT; /* the slide's own inputs, not an output */

@@ -119,11 +119,15 @@ static dk_status fake_layout(dk_text *t, dk_arena *a, const dk_para *p, double w
 
 static dk_status fake_measure(dk_text *t, dk_arena *a, const dk_para *p, double *mn, double *mx) {
     dk_textlayout *tl;
-    dk_status st = fake_layout(t, a, p, 0, &tl);
-    if (st) return st;
-    *mn = tl->w;
-    if ((st = fake_layout(t, a, p, -1, &tl))) return st;
-    *mx = tl->w;
+    dk_status st;
+    if (mn) {
+        if ((st = fake_layout(t, a, p, 0, &tl))) return st;
+        *mn = tl->w;
+    }
+    if (mx) {
+        if ((st = fake_layout(t, a, p, -1, &tl))) return st;
+        *mx = tl->w;
+    }
     return DK_OK;
 }
 

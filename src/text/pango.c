@@ -43,6 +43,8 @@ typedef struct {
     dk_hyph *hyph;
     warned *warned;         /* missing glyphs already reported */
     int nwarned, capwarned;
+    GHashTable *metrics;    /* font_key -> font_metrics: pango_context_get_metrics shapes a
+                               sample text on every call */
 } ptext;
 
 #define PS ((double)PANGO_SCALE)
@@ -52,6 +54,7 @@ static void ptext_destroy(dk_text *t) {
     for (int i = 0; i < 2; i++)
         if (p->pc[i]) g_object_unref(p->pc[i]);
     if (p->fm) g_object_unref(p->fm);
+    if (p->metrics) g_hash_table_destroy(p->metrics);
     dk_hyph_free(p->hyph);
     free(p->warned);
     free(p);
@@ -123,15 +126,59 @@ typedef struct {
     double above, below;    /* with half-leading applied */
 } vmetrics;
 
+/* What a font's metrics depend on: the style's font and the language (see font_desc). */
+typedef struct {
+    char *family, *lang; /* lang may be NULL */
+    float size;
+    unsigned short weight;
+    unsigned char italic;
+} font_key;
+
+typedef struct {
+    font_key key;        /* owns its strings */
+    double ascent, descent;
+} font_metrics;
+
+static guint font_key_hash(gconstpointer k) {
+    const font_key *f = k;
+    guint h = g_str_hash(f->family) * 31 + (f->lang ? g_str_hash(f->lang) : 0);
+    return h * 31 + (guint)(f->size * 64) + f->weight * 2u + f->italic;
+}
+
+static gboolean font_key_equal(gconstpointer a, gconstpointer b) {
+    const font_key *x = a, *y = b;
+    return x->size == y->size && x->weight == y->weight && x->italic == y->italic &&
+           strcmp(x->family, y->family) == 0 && g_strcmp0(x->lang, y->lang) == 0;
+}
+
+static void font_metrics_free(gpointer v) {
+    font_metrics *m = v;
+    g_free(m->key.family);
+    g_free(m->key.lang);
+    g_free(m);
+}
+
 static vmetrics run_metrics(ptext *p, const dk_style *s, const char *lang) {
-    PangoFontDescription *d = font_desc(s, lang);
-    PangoLanguage *pl = lang ? pango_language_from_string(lang) : NULL;
-    PangoFontMetrics *m = pango_context_get_metrics(p->pc[0], d, pl);
+    font_key k = {(char *)(s->font_family ? s->font_family : ""), (char *)lang, s->font_size,
+                  s->font_weight, s->font_italic};
+    font_metrics *fm = g_hash_table_lookup(p->metrics, &k);
+    if (!fm) {
+        PangoFontDescription *d = font_desc(s, lang);
+        PangoLanguage *pl = lang ? pango_language_from_string(lang) : NULL;
+        PangoFontMetrics *m = pango_context_get_metrics(p->pc[0], d, pl);
+        fm = g_new(font_metrics, 1);
+        fm->key = k;
+        fm->key.family = g_strdup(k.family);
+        fm->key.lang = g_strdup(lang);
+        fm->ascent = round(pango_font_metrics_get_ascent(m) / PS);
+        fm->descent = round(pango_font_metrics_get_descent(m) / PS);
+        pango_font_metrics_unref(m);
+        pango_font_description_free(d);
+        g_hash_table_add(p->metrics, fm);
+    }
     vmetrics v;
-    v.ascent = round(pango_font_metrics_get_ascent(m) / PS);
-    v.descent = round(pango_font_metrics_get_descent(m) / PS);
-    pango_font_metrics_unref(m);
-    pango_font_description_free(d);
+    v.ascent = fm->ascent;
+    v.descent = fm->descent;
     double lh = s->line_height >= 0 ? s->line_height : v.ascent + v.descent;
     double half = (lh - (v.ascent + v.descent)) / 2;
     v.above = v.ascent + half;
@@ -510,6 +557,22 @@ static double trailing_spacing(const dk_para *para, const dk_line *L, int rtl) {
     return r->atomic ? 0 : r->style->letter_spacing;
 }
 
+/*
+ * Make the paragraph's PangoLayout at `width` (released with `a`) into tl->impl and
+ * set tl->rtl; reports missing glyphs. *m gets the text pango lays out.
+ */
+static dk_status break_lines(ptext *p, dk_arena *a, const dk_para *para, double width, tmap *m,
+                             dk_textlayout *tl) {
+    dk_status st;
+    if ((st = hyphenate(p, a, para, m))) return st;
+    tl->rtl = resolve_rtl(para);
+    PangoLayout *lo = make_layout(p, para, m, tl->rtl, width);
+    if (dk_arena_defer(a, g_object_unref, lo) != DK_OK) return DK_ENOMEM;
+    tl->impl = lo;
+    if (pango_layout_get_unknown_glyphs_count(lo) > 0) report_missing(p, para, m, lo, tl);
+    return DK_OK;
+}
+
 static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, double width,
                               dk_textlayout **out) {
     ptext *p = (ptext *)t;
@@ -546,12 +609,9 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     vmetrics strut = run_metrics(p, para->style, para->lang);
 
     tmap m;
-    if ((st = hyphenate(p, a, para, &m))) return st;
-    tl->rtl = resolve_rtl(para);
-    PangoLayout *lo = make_layout(p, para, &m, tl->rtl, width);
-    if (dk_arena_defer(a, g_object_unref, lo) != DK_OK) return DK_ENOMEM;
-    tl->impl = lo;
-    if (pango_layout_get_unknown_glyphs_count(lo) > 0) report_missing(p, para, &m, lo, tl);
+    PangoLayout *lo;
+    if ((st = break_lines(p, a, para, width, &m, tl))) return st;
+    lo = tl->impl;
 
     int nl = pango_layout_get_line_count(lo);
     tl->lines = dk_arena_alloc(a, sizeof(dk_line) * (size_t)(nl ? nl : 1));
@@ -653,15 +713,138 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     return DK_OK;
 }
 
+/* The widest line of a laid-out paragraph (what ptext_layout gives as w). */
+static double widest_line(PangoLayout *lo) {
+    PangoLayoutIter *it = pango_layout_get_iter(lo);
+    int nl = pango_layout_get_line_count(lo), li = 0;
+    double w = 0;
+    do {
+        PangoRectangle log;
+        pango_layout_iter_get_line_extents(it, NULL, &log);
+        w = DK_MAX(w, log.width / PS);
+        li++;
+    } while (li < nl && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return w;
+}
+
+/* A text item of an unwrapped layout: characters [c0, c1) of its text. */
+typedef struct {
+    PangoItem *item;
+    int c0, c1;
+    int imposed; /* an atomic inline's (a shape attribute): its width does not depend on shaping */
+} mitem;
+
+/* The width of characters [c0, c1) of item `m` shaped on their own, as pango does a piece of
+   an item that a line break cuts off. */
+static long shape_alone(const mitem *m, const char *text, int len, const PangoLogAttr *la,
+                        int c0, int c1) {
+    const char *b0 = g_utf8_offset_to_pointer(text + m->item->offset, c0 - m->c0);
+    const char *b1 = g_utf8_offset_to_pointer(b0, c1 - c0);
+    PangoItem *sub = pango_item_copy(m->item);
+    sub->offset = (int)(b0 - text);
+    sub->length = (int)(b1 - b0);
+    sub->num_chars = c1 - c0;
+    PangoGlyphString *gs = pango_glyph_string_new();
+    pango_shape_item(sub, text, len, (PangoLogAttr *)la + c0, gs, PANGO_SHAPE_NONE);
+    long w = pango_glyph_string_get_width(gs);
+    pango_glyph_string_free(gs);
+    pango_item_free(sub);
+    return w;
+}
+
+/*
+ * Min-content width from the unwrapped layout `lo`: the widest piece of text
+ * between two break opportunities, which is what the widest line of the
+ * paragraph broken at width 0 measures. Laying it out at width 0 instead
+ * would shape the rest of each text item again after every break (quadratic
+ * in its length). Pango drops the final white space character of a wrapped
+ * line (and keeps it before a forced break); a piece cut from a text item at
+ * a break that follows something else (a hyphen, CJK) is shaped on its own,
+ * since kerning and contextual forms across that break went into the
+ * unwrapped widths. < 0 when a break would insert a hyphen, or with tabs or
+ * letter-spacing: then only the width-0 layout knows.
+ */
+static double widest_piece(dk_arena *a, const dk_para *para, PangoLayout *lo) {
+    for (int i = 0; i < para->nruns; i++)
+        if (!para->runs[i].atomic && para->runs[i].style->letter_spacing != 0) return -1;
+    int nattrs;
+    const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(lo, &nattrs);
+    const char *text = pango_layout_get_text(lo);
+    if (strchr(text, '\t')) return -1; /* a tab's width depends on where it starts */
+    int len = (int)strlen(text), nchars = nattrs - 1, nl = pango_layout_get_line_count(lo);
+    int nitems = 0;
+    for (int l = 0; l < nl; l++)
+        nitems += (int)g_slist_length(pango_layout_get_line_readonly(lo, l)->runs);
+    int *w = dk_arena_alloc(a, sizeof(int) * (size_t)(nchars + 1));
+    int *itm = dk_arena_alloc(a, sizeof(int) * (size_t)(nchars + 1));
+    mitem *items = dk_arena_alloc(a, sizeof(mitem) * (size_t)(nitems ? nitems : 1));
+    if (!w || !itm || !items) return -1;
+    memset(w, 0, sizeof(int) * (size_t)(nchars + 1));
+    for (int i = 0; i <= nchars; i++) itm[i] = -1;
+    /* per character widths and items, in logical order */
+    int k = 0;
+    for (int l = 0; l < nl; l++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(lo, l);
+        for (GSList *r = line->runs; r; r = r->next, k++) {
+            PangoGlyphItem *gi = r->data;
+            mitem *m = &items[k];
+            m->item = gi->item;
+            m->c0 = (int)g_utf8_pointer_to_offset(text, text + gi->item->offset);
+            m->c1 = m->c0 + gi->item->num_chars;
+            if (m->c1 > nchars) return -1;
+            m->imposed = 0;
+            for (GSList *e = gi->item->analysis.extra_attrs; e; e = e->next)
+                m->imposed |= ((PangoAttribute *)e->data)->klass->type == PANGO_ATTR_SHAPE;
+            pango_glyph_item_get_logical_widths(gi, text, w + m->c0);
+            for (int c = m->c0; c < m->c1; c++) itm[c] = k;
+        }
+    }
+    long best = 0;
+    int cut_start = 0; /* the current piece starts at a break that follows no white space */
+    for (int s = 0, e = 1; s < nchars; e++) {
+        int wrap = e < nchars && la[e].is_line_break && !la[e].is_mandatory_break;
+        if (e < nchars && !wrap && !la[e].is_mandatory_break) continue;
+        if (wrap && (la[e].break_inserts_hyphen || la[e].break_removes_preceding)) return -1;
+        int cut_end = wrap && !la[e - 1].is_white;
+        long piece = 0;
+        for (int c = s; c < e;) {
+            const mitem *m = itm[c] >= 0 ? &items[itm[c]] : NULL;
+            int pe = m ? DK_MIN(e, m->c1) : c + 1;
+            int cut = m && ((cut_start && c == s && m->c0 < s) || (cut_end && pe == e && m->c1 > e));
+            if (cut && !m->imposed) {
+                piece += shape_alone(m, text, len, la, c, pe);
+            } else {
+                for (int i = c; i < pe; i++) piece += w[i];
+            }
+            c = pe;
+        }
+        if (wrap && !cut_end) piece -= w[e - 1]; /* the final white space character */
+        best = DK_MAX(best, piece);
+        cut_start = cut_end;
+        s = e;
+    }
+    return best / PS;
+}
+
+/* Only the widths asked for (non-NULL) are computed, from one unwrapped layout. */
 static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, double *min_w,
                                double *max_w) {
-    dk_textlayout *tl;
-    dk_status st = ptext_layout(t, a, para, 0, &tl);
+    ptext *p = (ptext *)t;
+    dk_textlayout tl = {0};
+    tmap m;
+    dk_status st = break_lines(p, a, para, -1, &m, &tl);
     if (st) return st;
-    *min_w = tl->w;
-    st = ptext_layout(t, a, para, -1, &tl);
-    if (st) return st;
-    *max_w = tl->w;
+    if (max_w) *max_w = widest_line(tl.impl);
+    if (min_w) {
+        /* a paragraph that does not wrap is laid out unwrapped whatever the width */
+        int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
+        *min_w = nowrap ? widest_line(tl.impl) : widest_piece(a, para, tl.impl);
+        if (*min_w < 0) {
+            if ((st = break_lines(p, a, para, 0, &m, &tl))) return st;
+            *min_w = widest_line(tl.impl);
+        }
+    }
     return DK_OK;
 }
 
@@ -680,6 +863,8 @@ dk_status dk_text_pango_new(dk_ctx *ctx, struct _FcConfig *fc, dk_text **out) {
     p->base.measure = ptext_measure;
     p->base.destroy = ptext_destroy;
     p->hyph = dk_hyph_new(NULL);
+    /* the key is the value's first member, freed with it */
+    p->metrics = g_hash_table_new_full(font_key_hash, font_key_equal, NULL, font_metrics_free);
     p->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     if (!p->fm || !p->hyph) {
         ptext_destroy(&p->base);

@@ -101,7 +101,10 @@ struct dk_text {
      */
     dk_status (*layout)(dk_text *t, dk_arena *a, const dk_para *p, double width,
                         dk_textlayout **out);
-    /* Widest unbreakable piece (min-content) and unwrapped width (max-content). */
+    /*
+     * Widest unbreakable piece (min-content) and unwrapped width (max-content);
+     * either pointer may be NULL when that width is not wanted (it is not computed).
+     */
     dk_status (*measure)(dk_text *t, dk_arena *a, const dk_para *p, double *min_w,
                          double *max_w);
     void (*destroy)(dk_text *t);
