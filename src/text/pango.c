@@ -714,14 +714,18 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
 }
 
 /* The widest line of a laid-out paragraph (what ptext_layout gives as w). */
-static double widest_line(PangoLayout *lo) {
+static double widest_line(const dk_para *para, const tmap *m, const dk_textlayout *tl) {
+    PangoLayout *lo = tl->impl;
     PangoLayoutIter *it = pango_layout_get_iter(lo);
     int nl = pango_layout_get_line_count(lo), li = 0;
     double w = 0;
     do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
         PangoRectangle log;
         pango_layout_iter_get_line_extents(it, NULL, &log);
-        w = DK_MAX(w, log.width / PS);
+        dk_line L = {.start = P2O(m, (size_t)line->start_index),
+                     .end = P2O(m, (size_t)(line->start_index + line->length))};
+        w = DK_MAX(w, log.width / PS + trailing_spacing(para, &L, tl->rtl));
         li++;
     } while (li < nl && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
@@ -835,14 +839,14 @@ static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, dou
     tmap m;
     dk_status st = break_lines(p, a, para, -1, &m, &tl);
     if (st) return st;
-    if (max_w) *max_w = widest_line(tl.impl);
+    if (max_w) *max_w = widest_line(para, &m, &tl);
     if (min_w) {
         /* a paragraph that does not wrap is laid out unwrapped whatever the width */
         int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
-        *min_w = nowrap ? widest_line(tl.impl) : widest_piece(a, para, tl.impl);
+        *min_w = nowrap ? widest_line(para, &m, &tl) : widest_piece(a, para, tl.impl);
         if (*min_w < 0) {
             if ((st = break_lines(p, a, para, 0, &m, &tl))) return st;
-            *min_w = widest_line(tl.impl);
+            *min_w = widest_line(para, &m, &tl);
         }
     }
     return DK_OK;
