@@ -331,24 +331,35 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         /* a run of only a trailing space is dropped from the paragraph after the box counted it */
         int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns), own = 0;
         for (int i = k->first_run; i < end; i++)
-            own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0;
+            own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0 &&
+                   para->para.runs[i].atomic != DK_RUN_EDGE;
+        edges(k, 0);
+        /* x: the union of the line fragments' border boxes, whose start and end are where
+           k's edge runs hold its padding and border; y: its content area and padding */
+        double ex0 = INFINITY, ex1 = -INFINITY;
         for (int i = k->first_run; i < end; i++) {
             dk_rect r = tl->run_rect[i];
             if (r.w <= 0 && r.h <= 0) continue;
+            if (para->para.runs[i].atomic == DK_RUN_EDGE && para->para.runs[i].owner == k) {
+                int start = i == k->first_run;
+                ex0 = DK_MIN(ex0, r.x + (start ? k->margin[3] : 0));
+                ex1 = DK_MAX(ex1, r.x + r.w - (start ? 0 : k->margin[1]));
+                continue;
+            }
             x0 = DK_MIN(x0, r.x);
             x1 = DK_MAX(x1, r.x + r.w);
             /* the box is as tall as its own text: a raised or smaller child sticks out */
             if (own && para->para.runs[i].owner != k) continue;
+            if (para->para.runs[i].atomic == DK_RUN_EDGE) continue;
             y0 = DK_MIN(y0, r.y);
             y1 = DK_MAX(y1, r.y + r.h);
         }
-        edges(k, 0);
-        if (x0 <= x1) {
-            /* the runs cover the content area; the border box adds padding and borders
-               (text/ does not advance the pen by them, so the lines do not move) */
-            k->x = cx + x0 - k->padding[3] - k->border[3];
+        if (x0 <= x1 && y0 <= y1) {
+            x0 = DK_MIN(x0, ex0);
+            x1 = DK_MAX(x1, ex1);
+            k->x = cx + x0;
             k->y = cy + y0 - k->padding[0] - k->border[0];
-            k->w = x1 - x0 + hframe(k);
+            k->w = x1 - x0;
             k->h = y1 - y0 + vframe(k);
         } else if (!para_empty(para)) {
             /* an empty inline on a line with content: zero wide where the text goes on
@@ -358,10 +369,10 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             int before = r > 0 && r <= n && tl->run_last_line[r - 1] >= 0 &&
                          !para->para.runs[r - 1].atomic ? r - 1 : -1;
             dk_rect rr = at >= 0 ? tl->run_rect[at] : before >= 0 ? tl->run_rect[before] : (dk_rect){0, 0, 0, 0};
-            edges(k, 0);
             k->x = cx + (at >= 0 ? rr.x : rr.x + rr.w) - k->padding[3] - k->border[3];
             k->y = cy + rr.y - k->padding[0] - k->border[0];
             k->w = hframe(k);
+            if (ex0 <= ex1) k->x = cx + ex0, k->w = ex1 - ex0; /* its edge runs hold it */
             k->h = rr.h + vframe(k);
         } else {
             k->x = cx;
@@ -379,6 +390,14 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
     for (dk_box *k = parent->first; k; k = k->next) {
         if (k->kind == DK_BOX_INLINE) {
+            /* its edge runs: margin + border + padding (percentages of the line's width) */
+            edges(k, width < 0 ? -1 : width);
+            for (int i = k->first_run; i < k->first_run + k->nruns_own; i++) {
+                dk_run *r = &para->para.runs[i];
+                if (r->atomic != DK_RUN_EDGE || r->owner != k) continue;
+                int side = i == k->first_run ? 3 : 1;
+                r->box_w = k->margin[side] + k->border[side] + k->padding[side];
+            }
             size_atomics(l, para, k, width);
             continue;
         }
