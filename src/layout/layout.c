@@ -544,6 +544,8 @@ static const dk_box *first_line(const dk_box *b) {
  * marker text with its suffix space, in the item's font, ends where the
  * item's content box starts (begins where it ends, right to left), on the
  * baseline of the item's first line; with no line, at the content top.
+ * A marker reaching higher above its baseline than that first line pushes
+ * the item's content down by the difference (as Chromium does).
  */
 static void layout_marker(L *l, dk_box *b) {
     dk_style *ms = dk_arena_alloc(l->a, sizeof *ms);
@@ -570,6 +572,11 @@ static void layout_marker(L *l, dk_box *b) {
     }
     if (!tl->nlines) return;
     const dk_box *fl = first_line(b);
+    double push = fl ? tl->lines[0].baseline - (fl->y + fl->text->lines[0].baseline - dk_box_cy(b)) : 0;
+    if (push > 0) {
+        for (dk_box *k = b->first; k; k = k->next) translate(k, 0, push);
+        if (is_auto(b->style->height)) b->h += push;
+    }
     double base = fl ? fl->y + fl->text->lines[0].baseline : dk_box_cy(b) + tl->lines[0].baseline;
     double x = b->style->direction_rtl ? dk_box_cx(b) + dk_box_cw(b) : dk_box_cx(b) - tl->w;
     b->marker_text = tl;
