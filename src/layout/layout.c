@@ -331,8 +331,7 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         /* a run of only a trailing space is dropped from the paragraph after the box counted it */
         int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns), own = 0;
         for (int i = k->first_run; i < end; i++)
-            own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0 &&
-                   para->para.runs[i].atomic != DK_RUN_EDGE;
+            own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0;
         edges(k, 0);
         /* x: the union of the line fragments' border boxes, whose start and end are where
            k's edge runs hold its padding and border; y: its content area and padding */
@@ -344,17 +343,17 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
                 int start = i == k->first_run;
                 ex0 = DK_MIN(ex0, r.x + (start ? k->margin[3] : 0));
                 ex1 = DK_MAX(ex1, r.x + r.w - (start ? 0 : k->margin[1]));
-                continue;
+            } else {
+                x0 = DK_MIN(x0, r.x);
+                x1 = DK_MAX(x1, r.x + r.w);
             }
-            x0 = DK_MIN(x0, r.x);
-            x1 = DK_MAX(x1, r.x + r.w);
-            /* the box is as tall as its own text: a raised or smaller child sticks out */
+            /* the box is as tall as its own text (its edge runs have its font): a raised or
+               smaller child sticks out */
             if (own && para->para.runs[i].owner != k) continue;
-            if (para->para.runs[i].atomic == DK_RUN_EDGE) continue;
             y0 = DK_MIN(y0, r.y);
             y1 = DK_MAX(y1, r.y + r.h);
         }
-        if (x0 <= x1 && y0 <= y1) {
+        if ((x0 <= x1 || ex0 <= ex1) && y0 <= y1) {
             x0 = DK_MIN(x0, ex0);
             x1 = DK_MAX(x1, ex1);
             k->x = cx + x0;
@@ -372,7 +371,6 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             k->x = cx + (at >= 0 ? rr.x : rr.x + rr.w) - k->padding[3] - k->border[3];
             k->y = cy + rr.y - k->padding[0] - k->border[0];
             k->w = hframe(k);
-            if (ex0 <= ex1) k->x = cx + ex0, k->w = ex1 - ex0; /* its edge runs hold it */
             k->h = rr.h + vframe(k);
         } else {
             k->x = cx;
