@@ -595,6 +595,12 @@ static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double
     const dk_style *s = b->style;
     if (b->kind == DK_BOX_IMAGE) {
         dkl_image(l, b, x, y, cbw, cbh);
+        if (!b->atomic_inline && !is_item(b) && !oof(b) && width < 0) {
+            /* block-level replaced: its margins place it, auto ones centre it (§10.3.4) */
+            double rest = DK_MAX(cbw - b->w - b->margin[1] - b->margin[3], 0);
+            int la = is_auto(s->margin[3]), ra = is_auto(s->margin[1]);
+            b->x += b->margin[3] + (la && ra ? rest / 2 : la ? rest : 0);
+        }
         return;
     }
     if (b->kind == DK_BOX_PARA) { /* an anonymous flex or grid item: its lines */

@@ -104,7 +104,7 @@ int main(void) {
        grid item, list items and links (tools/oracle.sh: 22/22 within 2 px) */
     golden(DK_TEST_DATA "/golden/generated.md", "generated");
     /* inline margins, borders and padding moving the text, calc(), a list marker taller than
-       the item's first line (tools/oracle.sh: 30/30 within 2 px) */
+       the item's first line, block-level image margins (tools/oracle.sh: 39/39 within 2 px) */
     golden(DK_TEST_DATA "/golden/corpus-marpstyle.md", "corpus-marpstyle");
     return dk_test_done();
 }
