@@ -28,7 +28,7 @@ typedef struct {
     const char *href;       /* the enclosing link's target, or NULL */
     int atomic;             /* 1: an atomic inline (image, inline-block): text is U+FFFC;
                                DK_RUN_EDGE: an inline box's start or end margin + border +
-                               padding (owner), an empty box_w wide, 0 tall */
+                               padding (owner): empty, box_w wide, its font's height */
     double box_w, box_h;    /* atomic: margin-box size in px */
     double box_baseline;    /* atomic: baseline distance from the box top (box_h for images) */
     const void *owner;      /* whose own text this is (the caller's element box), for line counts */
