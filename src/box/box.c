@@ -143,8 +143,12 @@ static int add_run(collector *c, const dk_run *r) {
     return 1;
 }
 
+/* Does the text end in a space? White space collapses across inline box edges. */
 static int last_is_space(const collector *c) {
-    return c->text.n == 0 || c->text.p[c->text.n - 1] == ' ' || c->text.p[c->text.n - 1] == '\n';
+    size_t n = c->text.n;
+    for (int i = c->nruns - 1; i >= 0 && c->runs[i].atomic == DK_RUN_EDGE && c->runs[i].end == n; i--)
+        n = c->runs[i].start;
+    return n == 0 || c->text.p[n - 1] == ' ' || c->text.p[n - 1] == '\n';
 }
 
 /* The nearest lang="" at or above `n` (BCP 47, as written), or NULL. */
@@ -255,6 +259,32 @@ static void add_atomic(collector *c, dk_box *box, const char *href) {
     dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = 1,
                 .owner = box, .src = box->node ? box->node->src : DK_NOPOS,
                 .shift = baseline_shift(box->node, para_block(c))};
+    add_run(c, &r);
+}
+
+/*
+ * The inline-start (end = 0) or inline-end edge of inline box `in`, when it
+ * has margin, border or padding there: a run that text/ lays out as an
+ * empty box (layout/ sets its width), so the text beside it moves over.
+ * Its character sets the line breaks around it: the start is U+2064 (class
+ * AL: a break may come before it after a space, not after it), the end
+ * U+0001 (class CM: it stays with the text it follows; a control, not a
+ * combining mark, so it is a cluster of its own that pango can measure).
+ */
+static void add_edge(collector *c, dk_box *in, int end, const char *href) {
+    const dk_style *s = in->style;
+    int side = end ? 1 : 3;
+    if ((s->margin[side].unit == DK_LEN_AUTO || s->margin[side].v == 0) && s->padding[side].v == 0 &&
+        (!s->border_style[side] || s->border_width[side] <= 0))
+        return;
+    size_t start = c->text.n;
+    dk_buf_adds(&c->text, end ? "\x01" : "\xE2\x81\xA4");
+    if (c->text.oom) {
+        c->oom = 1;
+        return;
+    }
+    dk_run r = {.start = start, .end = c->text.n, .style = s, .href = href, .atomic = DK_RUN_EDGE,
+                .owner = in, .src = in->node->src};
     add_run(c, &r);
 }
 
@@ -432,11 +462,15 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
     if (!in) return DK_ENOMEM;
     if (dk_node_is(n, "a") && dk_node_attr(n, "href")) href = in->href = dk_node_attr(n, "href");
     in->first_run = c->nruns;
+    int edges = s->display != DK_DISPLAY_CONTENTS;
+    if (edges) add_edge(c, in, 0, href);
     for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
         dk_status st = build_inline(b, c, in, k, href);
         if (st) return st;
     }
+    if (edges) add_edge(c, in, 1, href);
     in->nruns_own = c->nruns - in->first_run;
+    if (c->oom) return DK_ENOMEM;
     return DK_OK;
 }
 

@@ -376,11 +376,98 @@ static int unit_of(dk_str u, float *v, unsigned char *unit) {
     return 0;
 }
 
+/*
+ * calc() (CSS Values 4 §10): a sum of products of numbers, lengths and
+ * percentages, kept as a number or as an amount per unit. Only a result in
+ * one unit is a value we can hold (calc(1.4rem * 0.9), calc(2 * 8px + 4px));
+ * calc(100% - 20px) does not reduce, and the declaration is dropped.
+ */
+typedef struct {
+    int num;                /* a plain number, in n */
+    double n, u[U_VMAX + 1];
+} cval;
+
+static int calc_sum(vc *c, cval *out, int depth);
+
+static int calc_value(vc *c, cval *out, int depth) {
+    const tok *t = peek(c);
+    memset(out, 0, sizeof *out);
+    if (!t || depth > 16) return 0;
+    if (t->type == T_LPAREN || (t->type == T_FUNCTION && dk_str_ieq(t->s, "calc"))) {
+        vc in = args(c, t);
+        if (!calc_sum(&in, out, depth + 1) || !at_end(&in)) return 0;
+    } else if (t->type == T_NUMBER) {
+        out->num = 1, out->n = t->num;
+    } else if (t->type == T_PERCENT) {
+        out->u[U_PCT] = t->num;
+    } else if (t->type == T_DIMENSION) {
+        float v = (float)t->num;
+        unsigned char unit;
+        if (!unit_of(t->s, &v, &unit) || unit == U_FR) return 0;
+        out->u[unit] = v;
+    } else {
+        return 0;
+    }
+    take(c);
+    return 1;
+}
+
+static int calc_product(vc *c, cval *out, int depth) {
+    if (!calc_value(c, out, depth)) return 0;
+    for (const tok *t; (t = peek(c)) && (is_delim_c(t, '*') || is_delim_c(t, '/'));) {
+        take(c);
+        cval r;
+        if (!calc_value(c, &r, depth)) return 0;
+        if (is_delim_c(t, '/') && (!r.num || r.n == 0)) return 0;
+        if (!out->num && !r.num) return 0; /* a length times a length */
+        if (out->num && !r.num) { /* 2 * 8px: scale the length */
+            double k = out->n;
+            *out = r;
+            r.num = 1, r.n = k;
+        }
+        double k = is_delim_c(t, '/') ? 1 / r.n : r.n;
+        out->n *= k;
+        for (int i = 0; i <= U_VMAX; i++) out->u[i] *= k;
+    }
+    return 1;
+}
+
+static int calc_sum(vc *c, cval *out, int depth) {
+    if (!calc_product(c, out, depth)) return 0;
+    for (const tok *t; (t = peek(c)) && (is_delim_c(t, '+') || is_delim_c(t, '-'));) {
+        take(c);
+        cval r;
+        if (!calc_product(c, &r, depth) || r.num != out->num) return 0;
+        double k = is_delim_c(t, '-') ? -1 : 1;
+        out->n += k * r.n;
+        for (int i = 0; i <= U_VMAX; i++) out->u[i] += k * r.u[i];
+    }
+    return 1;
+}
+
+/* calc() at the cursor as a length in one unit (a percentage only with L_PCT). */
+static int p_calc_len(vc *c, int flags, sval *out) {
+    cval r;
+    vc at = *c;
+    if (!calc_value(&at, &r, 0) || r.num) return 0;
+    sval v = {.kind = SV_LEN, .unit = U_PX};
+    for (int i = 0; i <= U_VMAX; i++) {
+        if (r.u[i] == 0) continue;
+        if (v.v != 0 || (i == U_PCT && !(flags & L_PCT))) return 0; /* two units: not reducible */
+        v.v = (float)r.u[i], v.unit = (unsigned char)i;
+    }
+    if (v.v < 0 && !(flags & L_NEG)) v.v = 0; /* calc() clamps to the allowed range */
+    *c = at;
+    *out = v;
+    return 1;
+}
+
 /* A <length-percentage> (plus keywords per flags) from the cursor. */
 static int p_len(vc *c, int flags, sval *out) {
     const tok *t = peek(c);
     if (!t) return 0;
     sval v = {.kind = SV_LEN};
+    if (t->type == T_FUNCTION && dk_str_ieq(t->s, "calc")) return p_calc_len(c, flags, out);
     if (t->type == T_DIMENSION) {
         v.v = (float)t->num;
         if (!unit_of(t->s, &v.v, &v.unit)) return 0;
@@ -1221,7 +1308,7 @@ static const tok *uses_unsupported_fn(const css_parser *ps, int b, int e) {
     for (int i = b; i < e; i++) {
         const tok *t = &ps->t[i];
         if (t->type == T_FUNCTION &&
-            (dk_str_ieq(t->s, "var") || dk_str_ieq(t->s, "calc") || dk_str_ieq(t->s, "env") ||
+            (dk_str_ieq(t->s, "var") || dk_str_ieq(t->s, "env") ||
              dk_str_ieq(t->s, "min") || dk_str_ieq(t->s, "max") || dk_str_ieq(t->s, "clamp") ||
              dk_str_ieq(t->s, "attr") || dk_str_ieq(t->s, "color-mix") ||
              dk_str_ieq(t->s, "fit-content")))
@@ -1557,6 +1644,13 @@ void dk_css_parse_property(css_parser *ps, dk_str name, size_t name_off, int b, 
     }
     if (ps->oom) return;
     if (!ok) {
+        for (int i = b; i < e; i++)
+            if (ps->t[i].type == T_FUNCTION && dk_str_ieq(ps->t[i].s, "calc")) {
+                /* not one we reduce (calc(100% - 20px)): we are incomplete, the deck is fine */
+                dk_css_note_once(ps, "css-fn:calc", ps->t[i].off,
+                                 "calc() is not supported here; declarations using it are ignored");
+                return;
+            }
         /* text-align: -webkit-center and friends are Chromium-internal: quietly ignored */
         if (!(prop == P_TEXT_ALIGN && t->type == T_IDENT && t->s.n && t->s.p[0] == '-') &&
             !(prop == P_TEXT_ALIGN && dk_str_ieq(t->s, "match-parent")))

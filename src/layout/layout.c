@@ -339,23 +339,33 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
         int end = DK_MIN(k->first_run + k->nruns_own, para->para.nruns), own = 0;
         for (int i = k->first_run; i < end; i++)
             own |= para->para.runs[i].owner == k && tl->run_rect[i].w > 0;
+        edges(k, 0);
+        /* x: the union of the line fragments' border boxes, whose start and end are where
+           k's edge runs hold its padding and border; y: its content area and padding */
+        double ex0 = INFINITY, ex1 = -INFINITY;
         for (int i = k->first_run; i < end; i++) {
             dk_rect r = tl->run_rect[i];
             if (r.w <= 0 && r.h <= 0) continue;
-            x0 = DK_MIN(x0, r.x);
-            x1 = DK_MAX(x1, r.x + r.w);
-            /* the box is as tall as its own text: a raised or smaller child sticks out */
+            if (para->para.runs[i].atomic == DK_RUN_EDGE && para->para.runs[i].owner == k) {
+                int start = i == k->first_run;
+                ex0 = DK_MIN(ex0, r.x + (start ? k->margin[3] : 0));
+                ex1 = DK_MAX(ex1, r.x + r.w - (start ? 0 : k->margin[1]));
+            } else {
+                x0 = DK_MIN(x0, r.x);
+                x1 = DK_MAX(x1, r.x + r.w);
+            }
+            /* the box is as tall as its own text (its edge runs have its font): a raised or
+               smaller child sticks out */
             if (own && para->para.runs[i].owner != k) continue;
             y0 = DK_MIN(y0, r.y);
             y1 = DK_MAX(y1, r.y + r.h);
         }
-        edges(k, 0);
-        if (x0 <= x1) {
-            /* the runs cover the content area; the border box adds padding and borders
-               (text/ does not advance the pen by them, so the lines do not move) */
-            k->x = cx + x0 - k->padding[3] - k->border[3];
+        if ((x0 <= x1 || ex0 <= ex1) && y0 <= y1) {
+            x0 = DK_MIN(x0, ex0);
+            x1 = DK_MAX(x1, ex1);
+            k->x = cx + x0;
             k->y = cy + y0 - k->padding[0] - k->border[0];
-            k->w = x1 - x0 + hframe(k);
+            k->w = x1 - x0;
             k->h = y1 - y0 + vframe(k);
         } else if (!para_empty(para)) {
             /* an empty inline on a line with content: zero wide where the text goes on
@@ -365,7 +375,6 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             int before = r > 0 && r <= n && tl->run_last_line[r - 1] >= 0 &&
                          !para->para.runs[r - 1].atomic ? r - 1 : -1;
             dk_rect rr = at >= 0 ? tl->run_rect[at] : before >= 0 ? tl->run_rect[before] : (dk_rect){0, 0, 0, 0};
-            edges(k, 0);
             k->x = cx + (at >= 0 ? rr.x : rr.x + rr.w) - k->padding[3] - k->border[3];
             k->y = cy + rr.y - k->padding[0] - k->border[0];
             k->w = hframe(k);
@@ -386,6 +395,14 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
     for (dk_box *k = parent->first; k; k = k->next) {
         if (k->kind == DK_BOX_INLINE) {
+            /* its edge runs: margin + border + padding (percentages of the line's width) */
+            edges(k, width < 0 ? -1 : width);
+            for (int i = k->first_run; i < k->first_run + k->nruns_own; i++) {
+                dk_run *r = &para->para.runs[i];
+                if (r->atomic != DK_RUN_EDGE || r->owner != k) continue;
+                int side = i == k->first_run ? 3 : 1;
+                r->box_w = k->margin[side] + k->border[side] + k->padding[side];
+            }
             size_atomics(l, para, k, width);
             continue;
         }
@@ -538,6 +555,8 @@ static const dk_box *first_line(const dk_box *b) {
  * marker text with its suffix space, in the item's font, ends where the
  * item's content box starts (begins where it ends, right to left), on the
  * baseline of the item's first line; with no line, at the content top.
+ * A marker reaching higher above its baseline than that first line pushes
+ * the item's content down by the difference (as Chromium does).
  */
 static void layout_marker(L *l, dk_box *b) {
     dk_style *ms = dk_arena_alloc(l->a, sizeof *ms);
@@ -564,6 +583,11 @@ static void layout_marker(L *l, dk_box *b) {
     }
     if (!tl->nlines) return;
     const dk_box *fl = first_line(b);
+    double push = fl ? tl->lines[0].baseline - (fl->y + fl->text->lines[0].baseline - dk_box_cy(b)) : 0;
+    if (push > 0) {
+        for (dk_box *k = b->first; k; k = k->next) translate(k, 0, push);
+        if (is_auto(b->style->height)) b->h += push;
+    }
     double base = fl ? fl->y + fl->text->lines[0].baseline : dk_box_cy(b) + tl->lines[0].baseline;
     double x = b->style->direction_rtl ? dk_box_cx(b) + dk_box_cw(b) : dk_box_cx(b) - tl->w;
     b->marker_text = tl;
@@ -584,6 +608,12 @@ static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double
     const dk_style *s = b->style;
     if (b->kind == DK_BOX_IMAGE) {
         dkl_image(l, b, x, y, cbw, cbh);
+        if (!b->atomic_inline && !is_item(b) && !oof(b) && width < 0) {
+            /* block-level replaced: its margins place it, auto ones centre it (§10.3.4) */
+            double rest = DK_MAX(cbw - b->w - b->margin[1] - b->margin[3], 0);
+            int la = is_auto(s->margin[3]), ra = is_auto(s->margin[1]);
+            b->x += b->margin[3] + (la && ra ? rest / 2 : la ? rest : 0);
+        }
         return;
     }
     if (b->kind == DK_BOX_PARA) { /* an anonymous flex or grid item: its lines */

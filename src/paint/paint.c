@@ -183,9 +183,13 @@ static void paint_inline_backgrounds(dk_canvas *c, const dk_box *para, const dk_
             for (int f = 0; f < tl->nfrags; f++) {
                 const dk_frag *fr = &tl->frags[f];
                 if (fr->run < k->first_run || fr->run >= k->first_run + k->nruns_own) continue;
-                dk_rect r = {para->x + fr->r.x - k->padding[3], para->y + fr->r.y - k->padding[0],
-                             fr->r.w + k->padding[1] + k->padding[3],
-                             fr->r.h + k->padding[0] + k->padding[2]};
+                /* k's edge runs hold its margins, borders and padding on the line */
+                const dk_run *run = &para->para.runs[fr->run];
+                int edge = run->atomic == DK_RUN_EDGE && run->owner == k;
+                double ml = edge && fr->run == k->first_run ? k->margin[3] : 0;
+                double mr = edge && fr->run != k->first_run ? k->margin[1] : 0;
+                dk_rect r = {para->x + fr->r.x + ml, para->y + fr->r.y - k->padding[0],
+                             fr->r.w - ml - mr, fr->r.h + k->padding[0] + k->padding[2]};
                 c->ops->fill_rect(c, r, no_radius, k->style->background_color);
             }
         }

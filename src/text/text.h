@@ -26,7 +26,9 @@ typedef struct {
     size_t start, end;      /* bytes [start, end) of dk_para.text */
     const dk_style *style;  /* font, colour, decoration, line-height */
     const char *href;       /* the enclosing link's target, or NULL */
-    int atomic;             /* 1: an atomic inline (image, inline-block): text is U+FFFC */
+    int atomic;             /* 1: an atomic inline (image, inline-block): text is U+FFFC;
+                               DK_RUN_EDGE: an inline box's start or end margin + border +
+                               padding (owner): empty, box_w wide, its font's height */
     double box_w, box_h;    /* atomic: margin-box size in px */
     double box_baseline;    /* atomic: baseline distance from the box top (box_h for images) */
     const void *owner;      /* whose own text this is (the caller's element box), for line counts */
@@ -36,6 +38,8 @@ typedef struct {
                                unknown (then dk_para.src is used) */
     double shift;           /* px the run's baseline is raised (vertical-align sub/super) */
 } dk_run;
+
+enum { DK_RUN_EDGE = 2 };
 
 /* Base direction of a paragraph, from the nearest dir="" attribute. */
 typedef enum {

@@ -547,8 +547,8 @@ static void test_unsupported_once(void) {
     ctx.verbose = 1;
     ctx.on_diag = record;
     ctx.diag_ud = &got;
-    const char *css = "p { box-shadow: 0 0 1px red; width: calc(1px + 2px); colr: red }\n"
-                      "h1 { box-shadow: none; height: calc(3px); margin: 1px 2px 3px 4px 5px }\n"
+    const char *css = "p { box-shadow: 0 0 1px red; width: calc(10% + 2px); colr: red }\n"
+                      "h1 { box-shadow: none; height: calc(3px + 1em); margin: 1px 2px 3px 4px 5px }\n"
                       "a:hover { color: red } a:hover { color: blue } p ! a { }\n"
                       "@font-feature-values x { } @bogus;\n"
                       "@media (min-resolution: 2dppx) { p { color: red } }\n"
