@@ -57,8 +57,10 @@ typedef struct {
     int **users;  /* per file: which decks use it, -1 terminated */
 } watcher;
 
-static void watcher_reset(watcher *w) {
-    for (int i = 0; i < w->dirs.n; i++) inotify_rm_watch(w->fd, w->wds[i]);
+/* Forget what the watcher knows; with `unwatch`, end its kernel watches too. */
+static void watcher_free(watcher *w, int unwatch) {
+    if (unwatch)
+        for (int i = 0; i < w->dirs.n; i++) inotify_rm_watch(w->fd, w->wds[i]);
     strvec_free(&w->dirs);
     for (int i = 0; i < w->files.n; i++) free(w->users[i]);
     free(w->users);
@@ -154,6 +156,8 @@ int cli_watch(const cli_settings *s, deckle_options *o, const char *const *decks
         goto done;
     }
     memset(dirty, 1, (size_t)n);
+    /* the decks are watched from the start: an edit during the first render is seen */
+    for (int i = 0; i < n; i++) watch_file(&w, decks[i], i);
     while (!stop) {
         /* render the decks whose inputs changed */
         int m = 0;
@@ -175,9 +179,16 @@ int cli_watch(const cli_settings *s, deckle_options *o, const char *const *decks
                         r->status ? "failed" : "rendered", r->ndone, r->ndone == 1 ? "" : "s");
         }
         cli_reports_free(reports, m);
-        watcher_reset(&w);
+        /* Watch the inputs anew. A folder watched before keeps its watch (adding it again
+           gives the same descriptor), and with it the events queued while rendering: a save
+           during a render is not lost but starts the next one. */
+        watcher nw = {.fd = w.fd};
         for (int i = 0; i < n; i++)
-            for (int f = 0; f < inputs[i].n; f++) watch_file(&w, inputs[i].v[f], i);
+            for (int f = 0; f < inputs[i].n; f++) watch_file(&nw, inputs[i].v[f], i);
+        for (int i = 0; i < w.dirs.n; i++)
+            if (!strvec_has(&nw.dirs, w.dirs.v[i])) inotify_rm_watch(w.fd, w.wds[i]);
+        watcher_free(&w, 0);
+        w = nw;
         if (!s->quiet)
             fprintf(stderr, "deckle: watching %d file%s; Ctrl-C stops\n", w.files.n,
                     w.files.n == 1 ? "" : "s");
@@ -195,7 +206,7 @@ int cli_watch(const cli_settings *s, deckle_options *o, const char *const *decks
         if (hits && s->verbose) fputs("deckle: change seen; rendering again\n", stderr);
     }
 done:
-    watcher_reset(&w);
+    watcher_free(&w, 1);
     close(w.fd);
     if (inputs)
         for (int i = 0; i < n; i++) strvec_free(&inputs[i]);
