@@ -14,9 +14,10 @@
  * become a DK_BOX_TABLE whose row groups, rows and cells are BLOCK boxes
  * (layout/ reads their display); a task-list checkbox is a replaced box.
  *
- * Not supported yet: ::before/::after, anonymous table objects around
- * misplaced table parts (gumbo's tree building already repairs HTML
- * tables), floats.
+ * Row groups, rows and captions outside a table (a table restyled
+ * `display: block`) get an anonymous table around each run of them
+ * (CSS 2.1 §17.2.1); cells outside rows get no anonymous row (gumbo's
+ * tree building already repairs HTML tables). Not supported: floats.
  *
  * Absolutely positioned elements (position: absolute | fixed) stay in the
  * tree where the document has them, so paths and painting find them, but
@@ -499,10 +500,32 @@ done:
     return st;
 }
 
+/*
+ * Does a child displayed `d` need an anonymous table around it in `box`
+ * (CSS 2.1 §17.2.1, "generate missing parents")? Row groups, rows and
+ * captions outside a table do, as in `table { display: block }`.
+ */
+static int misparented(const dk_box *box, int d) {
+    int pd = box->style->display;
+    if (box->kind == DK_BOX_TABLE) return 0;
+    if (d == DK_DISPLAY_TABLE_ROW)
+        return pd != DK_DISPLAY_TABLE_ROW_GROUP && pd != DK_DISPLAY_TABLE_HEADER_GROUP &&
+               pd != DK_DISPLAY_TABLE_FOOTER_GROUP;
+    return d == DK_DISPLAY_TABLE_ROW_GROUP || d == DK_DISPLAY_TABLE_HEADER_GROUP ||
+           d == DK_DISPLAY_TABLE_FOOTER_GROUP || d == DK_DISPLAY_TABLE_CAPTION;
+}
+
+static int only_space(const dk_node *t) {
+    for (size_t i = 0; i < t->text_len; i++)
+        if (!strchr(" \t\n\r\f", t->text[i])) return 0;
+    return 1;
+}
+
 /* The children of element `n` into the container `box`. */
 static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
     collector c = {0};
     dk_status st = DK_OK;
+    dk_box *anon = NULL; /* the anonymous table taking misparented table parts, while open */
     /* flex and grid items are blockified (CSS Display §2.7): each child is its own item */
     int blockify = box->kind == DK_BOX_GRID || box->kind == DK_BOX_FLEX;
     for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
@@ -511,13 +534,10 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
         int block = k->type == DK_NODE_ELEMENT && !dk_node_is(k, "br") &&
                     ((s->display != DK_DISPLAY_CONTENTS && (is_block_level(s) || blockify)) ||
                      (s->display == DK_DISPLAY_INLINE && !is_replaced(k) && inline_holds_block(k)));
-        if (blockify && k->type == DK_NODE_TEXT) {
-            /* text directly in a flex/grid container: an anonymous item, unless only space */
-            int only_space = 1;
-            for (size_t i = 0; i < k->text_len && only_space; i++)
-                only_space = strchr(" \t\n\r\f", k->text[i]) != NULL;
-            if (only_space) continue;
-        }
+        /* text directly in a flex/grid container: an anonymous item, unless only space;
+           space between table parts in an anonymous table is dropped (§17.2.1) */
+        if ((blockify || anon) && k->type == DK_NODE_TEXT && only_space(k)) continue;
+        if (!block || !misparented(box, s->display)) anon = NULL;
         if (block) {
             /* an absolutely positioned box leaves the flow: the paragraph around it goes on */
             if (!dk_style_out_of_flow(s) && (st = finish_para(b, box, &c))) goto done;
@@ -529,7 +549,14 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
                 }
                 continue;
             }
-            dk_box *kid = new_box(b, container_kind(s), k, s, box);
+            if (misparented(box, s->display) && !anon) {
+                const dk_style *ts = dk_style_anonymous(b->a, box->style, DK_DISPLAY_TABLE);
+                if (!ts || !(anon = new_box(b, DK_BOX_TABLE, NULL, ts, box))) {
+                    st = DK_ENOMEM;
+                    goto done;
+                }
+            }
+            dk_box *kid = new_box(b, container_kind(s), k, s, anon ? anon : box);
             if (!kid || !decorate(b, kid)) {
                 st = DK_ENOMEM;
                 goto done;

@@ -233,6 +233,13 @@ dk_status dk_css_cascade(dk_ctx *ctx, dk_arena *a, const dk_sheet *const *sheets
 /* The initial values (what `initial` and the root inherit from). */
 const dk_style *dk_style_initial(void);
 
+/*
+ * The style of an anonymous box (CSS 2.1 §9.2.1.1, §17.2.1) with display
+ * `display` (dk_display) under a box styled `parent`: inherited properties
+ * from the parent, the others initial. From `a`; NULL on OOM.
+ */
+const dk_style *dk_style_anonymous(dk_arena *a, const dk_style *parent, int display);
+
 /* Debug dump of a computed style, one "property: value" per line (goldens). */
 void dk_style_dump(const dk_style *s, dk_buf *out);
 

@@ -1927,6 +1927,17 @@ static const dk_style *initial_style(void) { return &initial; }
 /* The initial values (see css.h). */
 const dk_style *dk_style_initial(void) { return &initial; }
 
+/* An anonymous box's style (see css.h): the cascade with no declarations, then its display. */
+const dk_style *dk_style_anonymous(dk_arena *a, const dk_style *parent, int display) {
+    dk_style *s = dk_arena_alloc(a, sizeof *s);
+    if (!s) return NULL;
+    css_compute comp = {.s = s, .parent = parent};
+    dk_css_compute_style(&comp);
+    s->cvars = parent->cvars;
+    s->display = (unsigned char)display;
+    return s;
+}
+
 /* ---- serializing specified values (sheet dumps in tests) ----------------- */
 
 static const kw *kw_table(int p) {

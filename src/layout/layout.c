@@ -571,6 +571,15 @@ static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double
     const dk_style *s = b->style;
     if (b->kind == DK_BOX_IMAGE) {
         dkl_image(l, b, x, y, cbw, cbh);
+        if (is_item(b)) return;
+        /* block-level in flow: its left margin, and auto margins share what is left of the
+           line, none when the image overflows it (§10.3.4, as Chromium clamps) */
+        double rest = DK_MAX(cbw - b->w - b->margin[1] - b->margin[3], 0);
+        int la = is_auto(s->margin[3]), ra = is_auto(s->margin[1]);
+        if (la && ra) b->margin[3] += rest / 2, b->margin[1] += rest / 2;
+        else if (la) b->margin[3] += rest;
+        else if (ra) b->margin[1] += rest;
+        b->x += b->margin[3];
         return;
     }
     if (b->kind == DK_BOX_PARA) { /* an anonymous flex or grid item: its lines */
