@@ -542,6 +542,9 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     if (pango_layout_get_unknown_glyphs_count(lo) > 0) report_missing(p, para, &m, lo, tl);
 
     int nl = pango_layout_get_line_count(lo);
+    /* a paragraph of one line feed (a lone <br>) is one line: the feed ends it and opens no
+       other, as box/ drops the final feed of longer paragraphs */
+    if (nl > 1 && para->len == 1 && para->text[0] == '\n') nl = 1;
     tl->lines = dk_arena_alloc(a, sizeof(dk_line) * (size_t)(nl ? nl : 1));
     if (!tl->lines) return DK_ENOMEM;
     int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
