@@ -117,8 +117,11 @@ static int checkbox_kind(const dk_node *n) {
     return (on ? 2 : 1) + (g_ascii_strcasecmp(type, "radio") ? 0 : 2);
 }
 
+/* <iframe> and <video>: replaced elements whose content we never load. */
+static int is_frame(const dk_node *n) { return dk_node_is(n, "iframe") || dk_node_is(n, "video"); }
+
 static int is_replaced(const dk_node *n) {
-    return dk_node_is(n, "img") || dk_node_is(n, "svg") || checkbox_kind(n);
+    return dk_node_is(n, "img") || dk_node_is(n, "svg") || checkbox_kind(n) || is_frame(n);
 }
 
 static dk_box_kind container_kind(const dk_style *s) {
@@ -358,7 +361,7 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
                               const char *href);
 
 static dk_status make_image(builder *b, dk_box *img) {
-    if ((img->checkbox = checkbox_kind(img->node))) return DK_OK;
+    if ((img->checkbox = checkbox_kind(img->node)) || (img->frame = is_frame(img->node))) return DK_OK;
     const dk_attr *src = dk_node_attr_find(img->node, "src");
     img->alt = dk_node_attr(img->node, "alt");
     if (src && src->value[0]) {
@@ -632,6 +635,7 @@ static void dump(const dk_box *b, int depth, dk_buf *out) {
     if (b->marker) dk_buf_printf(out, " marker=\"%s\"", b->marker);
     if (b->colspan > 1) dk_buf_printf(out, " colspan=%d", b->colspan);
     if (b->checkbox) dk_buf_printf(out, " checkbox=%d", b->checkbox);
+    if (b->frame) dk_buf_adds(out, " frame");
     if (b->kind == DK_BOX_PARA) {
         dk_buf_adds(out, " \"");
         for (size_t i = 0; i < b->para.len; i++) {

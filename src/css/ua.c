@@ -76,6 +76,7 @@ const char dk_css_ua_sheet[] =
     "input[type=checkbox i] { box-sizing: border-box; width: 13px; height: 13px;\n"
     "  margin: 3px 3px 3px 4px }\n"
     "input[type=radio i] { box-sizing: border-box; width: 13px; height: 13px; margin: 3px 3px 0 5px }\n"
+    "iframe { border: 2px inset }\n"
     "rt { font-size: 50% } rp { display: none }\n"
     "bdo[dir=rtl i], [dir=rtl i] { direction: rtl }\n"
     "[dir=ltr i] { direction: ltr }\n"

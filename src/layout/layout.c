@@ -135,6 +135,12 @@ static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h) 
     double minh = definite(s->min_height, cbh) ? len(s->min_height, cbh) - bh : 0;
     double maxh = s->max_height.unit != DK_LEN_NONE && definite(s->max_height, cbh)
                       ? len(s->max_height, cbh) - bh : INFINITY;
+    if (b->frame) {
+        /* no natural size or ratio: 300x150 where the style leaves it auto (§10.3.2, §10.6.2) */
+        *w = DK_MIN(DK_MAX(wdef ? W : 300, minw), maxw);
+        *h = DK_MIN(DK_MAX(hdef ? H : 150, minh), maxh);
+        return;
+    }
     if (!have) {
         /* broken image: sized by the style, else the alt text's box */
         *w = wdef ? W : (hdef ? H : 100);
@@ -229,7 +235,7 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     b->w = w + hframe(b);
     b->h = h + vframe(b);
     b->text = NULL;
-    if (b->image && !b->image->missing) return;
+    if (b->frame || (b->image && !b->image->missing)) return;
     const dk_style *s = b->style;
     int alt = b->alt && *b->alt;
     if (!alt && definite(s->width, cbw) && definite(s->height, cbh)) return;
