@@ -281,6 +281,34 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
     return DK_OK;
 }
 
+/*
+ * Spaces of run r in the first font of its family list, as Chromium takes
+ * them whatever script is around: pango keeps the font of the text before a
+ * space, so one between Korean or Japanese words would come out in the
+ * (narrower) CJK face. Runs that are all ASCII are left alone: their
+ * neighbours are in that first font already.
+ */
+static void primary_spaces(ptext *p, const dk_para *para, const dk_run *r, const tmap *m,
+                           PangoAttrList *al) {
+    const char *t = para->text;
+    size_t i = r->start;
+    while (i < r->end && !(t[i] & 0x80)) i++;
+    if (i == r->end || !memchr(t + r->start, ' ', r->end - r->start)) return;
+    PangoFontDescription *d = font_desc(r->style, run_lang(para, r));
+    PangoFont *f = pango_context_load_font(p->pc[0], d);
+    pango_font_description_free(d);
+    if (!f) return;
+    hb_codepoint_t g;
+    PangoRectangle log = {0};
+    int ok = hb_font_get_nominal_glyph(pango_font_get_hb_font(f), ' ', &g);
+    if (ok) pango_font_get_glyph_extents(f, g, NULL, &log);
+    g_object_unref(f);
+    if (!ok || log.width <= 0) return;
+    PangoRectangle box = {0, 0, log.width, 0};
+    for (i = r->start; i < r->end; i++)
+        if (t[i] == ' ') add_attr(al, pango_attr_shape_new(&box, &box), O2P(m, i), O2P(m, i + 1));
+}
+
 static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, int rtl,
                                 double width) {
     PangoLayout *lo = pango_layout_new(p->pc[rtl]);
@@ -315,6 +343,7 @@ static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, in
         if (s->letter_spacing != 0)
             add_attr(al, pango_attr_letter_spacing_new((int)(s->letter_spacing * PS)), rs, re);
         if (r->shift != 0) add_attr(al, pango_attr_rise_new((int)(r->shift * PS)), rs, re);
+        primary_spaces(p, para, r, m, al);
     }
     pango_layout_set_attributes(lo, al);
     pango_attr_list_unref(al);
@@ -560,6 +589,8 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
         L->end = P2O(&m, (size_t)(line->start_index + line->length));
         L->x = log.x / PS;
         L->w = log.width / PS;
+        /* pango trims the letter spacing after a line's last letter; Chromium keeps it */
+        if (L->end > L->start) L->w += para->runs[run_at(para, L->end - 1)].style->letter_spacing;
         double above = strut.above, below = strut.below;
         for (size_t b = L->start; b < L->end;) {
             int ri = run_at(para, b);
