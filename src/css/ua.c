@@ -73,6 +73,12 @@ const char dk_css_ua_sheet[] =
     "mark { background-color: yellow; color: black }\n"
     "nobr { white-space: nowrap }\n"
     "input, select, button, textarea, meter, progress { display: inline-block }\n"
+    /* font: -webkit-small-control, and the resets that go with it */
+    "input, select, button, textarea { font-size: 13.333px; font-weight: normal; font-style: normal;\n"
+    "  line-height: normal; letter-spacing: normal; text-transform: none; text-indent: 0;\n"
+    "  text-align: start }\n"
+    "button { padding: 1px 6px; border: 2px outset #767676; box-sizing: border-box;\n"
+    "  text-align: center; color: black; background-color: #efefef }\n"
     "input[type=checkbox i] { box-sizing: border-box; width: 13px; height: 13px;\n"
     "  margin: 3px 3px 3px 4px }\n"
     "input[type=radio i] { box-sizing: border-box; width: 13px; height: 13px; margin: 3px 3px 0 5px }\n"

@@ -406,10 +406,13 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
         if (k->kind == DK_BOX_IMAGE && k->text && k->text->nlines) /* a broken image's alt text */
             r->box_baseline = k->margin[0] + k->border[0] + k->padding[0] +
                               k->text->lines[k->text->nlines - 1].baseline;
+        /* a button with no line of text sits on its content box's bottom (Chromium) */
+        if (k->node && dk_node_is(k->node, "button"))
+            r->box_baseline = r->box_h - k->margin[2] - k->border[2] - k->padding[2];
         if (k->kind != DK_BOX_IMAGE) {
             const dk_box *p = k->last;
             while (p && p->kind != DK_BOX_PARA) p = p->last;
-            if (p && p->text && p->text->nlines)
+            if (p && p->text && p->text->nlines && !para_empty(p))
                 r->box_baseline = p->y - k->y + k->margin[0] +
                                   p->text->lines[p->text->nlines - 1].baseline;
         }
