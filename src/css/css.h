@@ -129,7 +129,9 @@ typedef struct dk_style {
     int ngrid_cols;               /* 0: none */
     dk_track grid_rows[DK_MAX_TRACKS];
     int ngrid_rows;
-    float column_gap, row_gap;    /* px (percentages resolved against 0) */
+    float column_gap, row_gap;    /* px, or a percentage where gap_pct says so */
+    unsigned char gap_pct;        /* bit 0: column_gap, bit 1: row_gap is a percentage of the
+                                     content box (50 = 50%), resolved by layout/ */
     unsigned char align_items, justify_items, align_self, justify_self, justify_content;
     unsigned char flex_direction_column, flex_wrap;
     float flex_grow, flex_shrink;

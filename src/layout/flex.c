@@ -146,7 +146,8 @@ void dkl_abs_static(L *l, dk_box *b, double cx, double cy, double cw, double ch)
 }
 
 static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
-    const dk_style *s = b->style;
+    dk_style gs;
+    const dk_style *s = resolve_gaps(&gs, b->style, cw, ch);
     int column = s->flex_direction_column, reverse = s->flex_direction_reverse;
     double gap = column ? s->row_gap : s->column_gap, cgap = column ? s->column_gap : s->row_gap;
     double main_avail = column ? ch : cw;

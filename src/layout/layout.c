@@ -79,6 +79,8 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         return;
     }
     if (b->kind == DK_BOX_FLEX && !s->flex_direction_column) {
+        dk_style gs;
+        const dk_style *g = resolve_gaps(&gs, s, -1, -1);
         int n = 0;
         for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), n++) {
             double kmn, kmx;
@@ -87,8 +89,8 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
             cmin = s->flex_wrap ? DK_MAX(cmin, kmn) : cmin + kmn;
             cmax += kmx;
         }
-        if (n > 1) cmax += s->column_gap * (n - 1);
-        if (n > 1 && !s->flex_wrap) cmin += s->column_gap * (n - 1);
+        if (n > 1) cmax += g->column_gap * (n - 1);
+        if (n > 1 && !s->flex_wrap) cmin += g->column_gap * (n - 1);
     } else if (b->kind == DK_BOX_GRID) {
         dkl_grid_intrinsic(l, b, &cmin, &cmax);
     } else {
