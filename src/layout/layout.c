@@ -242,6 +242,10 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     int alt = b->alt && *b->alt;
     if (!alt && definite(s->width, cbw) && definite(s->height, cbh)) return;
     double avail = cbw >= 0 ? DK_MAX(cbw - hframe(b) - b->margin[1] - b->margin[3], 0) : INFINITY;
+    /* a width or height the style gives holds (image_size() resolved it) */
+    double sw = w, sh = h;
+    int wdef = definite(s->width, cbw), hdef = definite(s->height, cbh);
+    if (wdef) avail = sw;
     /* alt="": it represents nothing (an empty inline); no alt at all: the icon alone */
     w = h = b->alt ? 0 : BROKEN_ICON;
     if (alt) {
@@ -252,7 +256,8 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     }
     /* block-level: a block's auto width, unless a flex row sizes it by its content */
     int row_item = b->parent && b->parent->kind == DK_BOX_FLEX && !b->parent->style->flex_direction_column;
-    if (!b->atomic_inline && !row_item && isfinite(avail)) w = avail;
+    if ((!b->atomic_inline && !row_item && isfinite(avail)) || wdef) w = avail;
+    if (hdef) h = sh;
     /* the placeholder centres its text: one line is laid out again at the box's width */
     if (b->text && b->text->nlines <= 1) alt_text(l, b, w);
     b->w = w + hframe(b);
