@@ -242,9 +242,11 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     int alt = b->alt && *b->alt;
     if (!alt && definite(s->width, cbw) && definite(s->height, cbh)) return;
     double avail = cbw >= 0 ? DK_MAX(cbw - hframe(b) - b->margin[1] - b->margin[3], 0) : INFINITY;
-    /* a width or height the style gives holds (image_size() resolved it) */
+    /* block-level it is a non-replaced block: a width or height the style gives holds
+       (image_size() resolved them); inline, a non-replaced inline, where they do not apply */
     double sw = w, sh = h;
-    int wdef = definite(s->width, cbw), hdef = definite(s->height, cbh);
+    int wdef = !b->atomic_inline && definite(s->width, cbw);
+    int hdef = !b->atomic_inline && definite(s->height, cbh);
     if (wdef) avail = sw;
     /* alt="": it represents nothing (an empty inline); no alt at all: the icon alone */
     w = h = b->alt ? 0 : BROKEN_ICON;
