@@ -283,10 +283,10 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
 
 /*
  * Spaces of run r in the first font of its family list, as Chromium takes
- * them whatever script is around: pango keeps the font of the text before a
+ * them whatever script is around: pango keeps the font of the text around a
  * space, so one between Korean or Japanese words would come out in the
- * (narrower) CJK face. Runs that are all ASCII are left alone: their
- * neighbours are in that first font already.
+ * (narrower) CJK face. Only spaces next to a character that first font
+ * lacks are concerned (runs that are all ASCII are skipped at once).
  */
 static void primary_spaces(ptext *p, const dk_para *para, const dk_run *r, const tmap *m,
                            PangoAttrList *al) {
@@ -302,11 +302,19 @@ static void primary_spaces(ptext *p, const dk_para *para, const dk_run *r, const
     PangoRectangle log = {0};
     int ok = hb_font_get_nominal_glyph(pango_font_get_hb_font(f), ' ', &g);
     if (ok) pango_font_get_glyph_extents(f, g, NULL, &log);
-    g_object_unref(f);
-    if (!ok || log.width <= 0) return;
+    if (!ok || log.width <= 0) {
+        g_object_unref(f);
+        return;
+    }
     PangoRectangle box = {0, 0, log.width, 0};
-    for (i = r->start; i < r->end; i++)
-        if (t[i] == ' ') add_attr(al, pango_attr_shape_new(&box, &box), O2P(m, i), O2P(m, i + 1));
+    for (i = r->start; i < r->end; i++) {
+        if (t[i] != ' ') continue;
+        const char *prev = i ? g_utf8_prev_char(t + i) : NULL, *next = t + i + 1;
+        int foreign = (prev && !pango_font_has_char(f, g_utf8_get_char(prev))) ||
+                      (i + 1 < para->len && !pango_font_has_char(f, g_utf8_get_char(next)));
+        if (foreign) add_attr(al, pango_attr_shape_new(&box, &box), O2P(m, i), O2P(m, i + 1));
+    }
+    g_object_unref(f);
 }
 
 static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, int rtl,
