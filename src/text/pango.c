@@ -281,6 +281,11 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
     return DK_OK;
 }
 
+/* Is c a visible character font f has no glyph for (an atomic inline's U+FFFC is not)? */
+static int lacks(PangoFont *f, gunichar c) {
+    return c && c != 0xFFFC && g_unichar_isgraph(c) && !pango_font_has_char(f, c);
+}
+
 /*
  * Spaces of run r in the first font of its family list, as Chromium takes
  * them whatever script is around: pango keeps the font of the text around a
@@ -309,9 +314,9 @@ static void primary_spaces(ptext *p, const dk_para *para, const dk_run *r, const
     PangoRectangle box = {0, 0, log.width, 0};
     for (i = r->start; i < r->end; i++) {
         if (t[i] != ' ') continue;
-        const char *prev = i ? g_utf8_prev_char(t + i) : NULL, *next = t + i + 1;
-        int foreign = (prev && !pango_font_has_char(f, g_utf8_get_char(prev))) ||
-                      (i + 1 < para->len && !pango_font_has_char(f, g_utf8_get_char(next)));
+        gunichar prev = i ? g_utf8_get_char(g_utf8_prev_char(t + i)) : 0;
+        gunichar next = i + 1 < para->len ? g_utf8_get_char(t + i + 1) : 0;
+        int foreign = lacks(f, prev) || lacks(f, next);
         if (foreign) add_attr(al, pango_attr_shape_new(&box, &box), O2P(m, i), O2P(m, i + 1));
     }
     g_object_unref(f);
