@@ -14,9 +14,10 @@
  * become a DK_BOX_TABLE whose row groups, rows and cells are BLOCK boxes
  * (layout/ reads their display); a task-list checkbox is a replaced box.
  *
- * Not supported yet: ::before/::after, anonymous table objects around
- * misplaced table parts (gumbo's tree building already repairs HTML
- * tables), floats.
+ * Row groups, rows and captions outside a table (a table restyled
+ * `display: block`) get an anonymous table around each run of them
+ * (CSS 2.1 §17.2.1); cells outside rows get no anonymous row (gumbo's
+ * tree building already repairs HTML tables). Not supported: floats.
  *
  * Absolutely positioned elements (position: absolute | fixed) stay in the
  * tree where the document has them, so paths and painting find them, but
@@ -116,8 +117,11 @@ static int checkbox_kind(const dk_node *n) {
     return (on ? 2 : 1) + (g_ascii_strcasecmp(type, "radio") ? 0 : 2);
 }
 
+/* <iframe> and <video>: replaced elements whose content we never load. */
+static int is_frame(const dk_node *n) { return dk_node_is(n, "iframe") || dk_node_is(n, "video"); }
+
 static int is_replaced(const dk_node *n) {
-    return dk_node_is(n, "img") || dk_node_is(n, "svg") || checkbox_kind(n);
+    return dk_node_is(n, "img") || dk_node_is(n, "svg") || checkbox_kind(n) || is_frame(n);
 }
 
 static dk_box_kind container_kind(const dk_style *s) {
@@ -387,7 +391,7 @@ static dk_status build_inline(builder *b, collector *c, dk_box *parent, const dk
                               const char *href);
 
 static dk_status make_image(builder *b, dk_box *img) {
-    if ((img->checkbox = checkbox_kind(img->node))) return DK_OK;
+    if ((img->checkbox = checkbox_kind(img->node)) || (img->frame = is_frame(img->node))) return DK_OK;
     const dk_attr *src = dk_node_attr_find(img->node, "src");
     img->alt = dk_node_attr(img->node, "alt");
     if (src && src->value[0]) {
@@ -533,10 +537,32 @@ done:
     return st;
 }
 
+/*
+ * Does a child displayed `d` need an anonymous table around it in `box`
+ * (CSS 2.1 §17.2.1, "generate missing parents")? Row groups, rows and
+ * captions outside a table do, as in `table { display: block }`.
+ */
+static int misparented(const dk_box *box, int d) {
+    int pd = box->style->display;
+    if (box->kind == DK_BOX_TABLE) return 0;
+    if (d == DK_DISPLAY_TABLE_ROW)
+        return pd != DK_DISPLAY_TABLE_ROW_GROUP && pd != DK_DISPLAY_TABLE_HEADER_GROUP &&
+               pd != DK_DISPLAY_TABLE_FOOTER_GROUP;
+    return d == DK_DISPLAY_TABLE_ROW_GROUP || d == DK_DISPLAY_TABLE_HEADER_GROUP ||
+           d == DK_DISPLAY_TABLE_FOOTER_GROUP || d == DK_DISPLAY_TABLE_CAPTION;
+}
+
+static int only_space(const dk_node *t) {
+    for (size_t i = 0; i < t->text_len; i++)
+        if (!strchr(" \t\n\r\f", t->text[i])) return 0;
+    return 1;
+}
+
 /* The children of element `n` into the container `box`. */
 static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
     collector c = {0};
     dk_status st = DK_OK;
+    dk_box *anon = NULL; /* the anonymous table taking misparented table parts, while open */
     /* flex and grid items are blockified (CSS Display §2.7): each child is its own item */
     int blockify = box->kind == DK_BOX_GRID || box->kind == DK_BOX_FLEX;
     for (const dk_node *k = kid_first(n); k; k = kid_next(n, k)) {
@@ -545,13 +571,10 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
         int block = k->type == DK_NODE_ELEMENT && !dk_node_is(k, "br") &&
                     ((s->display != DK_DISPLAY_CONTENTS && (is_block_level(s) || blockify)) ||
                      (s->display == DK_DISPLAY_INLINE && !is_replaced(k) && inline_holds_block(k)));
-        if (blockify && k->type == DK_NODE_TEXT) {
-            /* text directly in a flex/grid container: an anonymous item, unless only space */
-            int only_space = 1;
-            for (size_t i = 0; i < k->text_len && only_space; i++)
-                only_space = strchr(" \t\n\r\f", k->text[i]) != NULL;
-            if (only_space) continue;
-        }
+        /* text directly in a flex/grid container: an anonymous item, unless only space;
+           space between table parts in an anonymous table is dropped (§17.2.1) */
+        if ((blockify || anon) && k->type == DK_NODE_TEXT && only_space(k)) continue;
+        if (!block || !misparented(box, s->display)) anon = NULL;
         if (block) {
             /* an absolutely positioned box leaves the flow: the paragraph around it goes on */
             if (!dk_style_out_of_flow(s) && (st = finish_para(b, box, &c))) goto done;
@@ -563,7 +586,14 @@ static dk_status build_children(builder *b, dk_box *box, const dk_node *n) {
                 }
                 continue;
             }
-            dk_box *kid = new_box(b, container_kind(s), k, s, box);
+            if (misparented(box, s->display) && !anon) {
+                const dk_style *ts = dk_style_anonymous(b->a, box->style, DK_DISPLAY_TABLE);
+                if (!ts || !(anon = new_box(b, DK_BOX_TABLE, NULL, ts, box))) {
+                    st = DK_ENOMEM;
+                    goto done;
+                }
+            }
+            dk_box *kid = new_box(b, container_kind(s), k, s, anon ? anon : box);
             if (!kid || !decorate(b, kid)) {
                 st = DK_ENOMEM;
                 goto done;
@@ -639,6 +669,7 @@ static void dump(const dk_box *b, int depth, dk_buf *out) {
     if (b->marker) dk_buf_printf(out, " marker=\"%s\"", b->marker);
     if (b->colspan > 1) dk_buf_printf(out, " colspan=%d", b->colspan);
     if (b->checkbox) dk_buf_printf(out, " checkbox=%d", b->checkbox);
+    if (b->frame) dk_buf_adds(out, " frame");
     if (b->kind == DK_BOX_PARA) {
         dk_buf_adds(out, " \"");
         for (size_t i = 0; i < b->para.len; i++) {

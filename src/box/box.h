@@ -52,6 +52,8 @@ typedef struct dk_box {
     const char *marker;         /* list items: the marker text ("• ", "3. ") or NULL */
     int colspan;                /* table cells: columns spanned (>= 1) */
     int checkbox;               /* IMAGE from <input type=checkbox|radio>: 1 off, 2 on; +2 radio */
+    int frame;                  /* IMAGE from <iframe> or <video>: nothing of its own to draw
+                                   (an embedded page or film), 300x150 unless sized */
     const dk_image *bg_image;   /* background-image, when it names a url() */
 
     /* IMAGE */

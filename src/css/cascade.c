@@ -274,6 +274,48 @@ static int substitute(cascade *cx, const struct dk_cvars *vars, int p, const sva
 }
 
 /*
+ * An HTML dimension attribute value ("560", "65%", "100px" read as 100;
+ * HTML §2.3.4.4) as CSS into out; nothing when it is not one.
+ */
+static void dimension(dk_buf *out, const char *prop, const char *v) {
+    if (!v) return;
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f') v++;
+    const char *d = v;
+    while (*d >= '0' && *d <= '9') d++;
+    if (d == v) return;
+    if (*d == '.' && d[1] >= '0' && d[1] <= '9')
+        for (d++; *d >= '0' && *d <= '9';) d++;
+    dk_buf_printf(out, "%s:%.*s%s;", prop, (int)(d - v), v, *d == '%' ? "%" : "px");
+}
+
+/*
+ * The presentational hints of element e (HTML §15, as Chromium maps them)
+ * as CSS declarations into out: width / height of replaced elements,
+ * tables and cells; align on paragraphs and headings; an iframe's
+ * frameborder="0".
+ */
+static void hints(const dk_node *e, dk_buf *out) {
+    static const char *const sized[] = {"img", "iframe", "video", "embed", "object", "table",
+                                        "td", "th", NULL};
+    for (int i = 0; sized[i]; i++)
+        if (dk_node_is(e, sized[i])) {
+            dimension(out, "width", dk_node_attr(e, "width"));
+            dimension(out, "height", dk_node_attr(e, "height"));
+        }
+    const char *align = dk_node_attr(e, "align");
+    int para = dk_node_is(e, "p") || (e->tag[0] == 'h' && e->tag[1] >= '1' && e->tag[1] <= '6' && !e->tag[2]);
+    if (para && align) {
+        static const char *const values[] = {"left", "right", "center", "justify", NULL};
+        dk_str a = {align, strlen(align)};
+        if (dk_str_ieq(a, "middle")) a = (dk_str){"center", 6};
+        for (int i = 0; values[i]; i++)
+            if (dk_str_ieq(a, values[i])) dk_buf_printf(out, "text-align:%s;", values[i]);
+    }
+    const char *fb = dk_node_is(e, "iframe") ? dk_node_attr(e, "frameborder") : NULL;
+    if (fb && atoi(fb) == 0) dk_buf_adds(out, "border-width:0;");
+}
+
+/*
  * Match, cascade and compute the style of element e (cx->want 0) or of its
  * pseudo-element cx->want into *out; a pseudo-element no rule matches gets
  * NULL. 0 on OOM.
@@ -306,6 +348,18 @@ static int compute(cascade *cx, dk_node *e, const dk_style *parent, int is_root,
     try_bucket(cx, lookup(&cx->ix, K_TAG, e->tag, strlen(e->tag)), e);
     try_bucket(cx, lookup(&cx->ix, K_ANY, "", 0), e);
     if (cx->want && !cx->nm) return !cx->oom;
+    if (!cx->want) {
+        /* presentational hints: author level, below every author rule (HTML §15.1) */
+        dk_buf h = {0};
+        hints(e, &h);
+        css_decl *d;
+        int nd = 0;
+        dk_status st = h.oom ? DK_ENOMEM
+                       : h.n ? dk_css_parse_inline(cx->ctx, cx->a, h.p, h.n, DK_NOPOS, &d, &nd) : DK_OK;
+        dk_buf_free(&h);
+        if (st != DK_OK) return 0;
+        for (int i = 0; i < nd; i++) add_match(cx, make_key(0, 0, 0, 0, (unsigned)i), &d[i]);
+    }
     if (style_attr && !cx->want) {
         css_decl *d;
         int nd;

@@ -129,7 +129,9 @@ typedef struct dk_style {
     int ngrid_cols;               /* 0: none */
     dk_track grid_rows[DK_MAX_TRACKS];
     int ngrid_rows;
-    float column_gap, row_gap;    /* px (percentages resolved against 0) */
+    float column_gap, row_gap;    /* px, or a percentage where gap_pct says so */
+    unsigned char gap_pct;        /* bit 0: column_gap, bit 1: row_gap is a percentage of the
+                                     content box (50 = 50%), resolved by layout/ */
     unsigned char align_items, justify_items, align_self, justify_self, justify_content;
     unsigned char align_content;  /* dk_align: a grid's rows in its height */
     unsigned char flex_direction_column, flex_wrap;
@@ -240,6 +242,13 @@ dk_status dk_css_cascade(dk_ctx *ctx, dk_arena *a, const dk_sheet *const *sheets
 
 /* The initial values (what `initial` and the root inherit from). */
 const dk_style *dk_style_initial(void);
+
+/*
+ * The style of an anonymous box (CSS 2.1 §9.2.1.1, §17.2.1) with display
+ * `display` (dk_display) under a box styled `parent`: inherited properties
+ * from the parent, the others initial. From `a`; NULL on OOM.
+ */
+const dk_style *dk_style_anonymous(dk_arena *a, const dk_style *parent, int display);
 
 /* Debug dump of a computed style, one "property: value" per line (goldens). */
 void dk_style_dump(const dk_style *s, dk_buf *out);

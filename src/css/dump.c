@@ -175,9 +175,9 @@ void dk_style_dump(const dk_style *s, dk_buf *out) {
     dk_buf_adds(out, "\ngrid-template-rows: ");
     tracks(out, s->grid_rows, s->ngrid_rows);
     dk_buf_adds(out, "\nrow-gap: ");
-    px(out, s->row_gap);
+    len(out, (dk_len){s->row_gap, s->gap_pct & 2 ? DK_LEN_PCT : DK_LEN_PX});
     dk_buf_adds(out, "\ncolumn-gap: ");
-    px(out, s->column_gap);
+    len(out, (dk_len){s->column_gap, s->gap_pct & 1 ? DK_LEN_PCT : DK_LEN_PX});
     dk_buf_printf(out, "\nalign-items: %s\njustify-items: %s\nalign-self: %s\njustify-self: %s\n"
                        "justify-content: %s\nalign-content: %s\n",
                   NAME(al, s->align_items), NAME(al, s->justify_items), NAME(al, s->align_self),

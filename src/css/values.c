@@ -93,8 +93,8 @@ static const propinfo props[P_COUNT] = {
     [P_VISIBILITY] = {"visibility", 1, FLD(visibility_hidden)},
     [P_GRID_TEMPLATE_COLUMNS] = {"grid-template-columns", 0, 0, 0},
     [P_GRID_TEMPLATE_ROWS] = {"grid-template-rows", 0, 0, 0},
-    [P_COLUMN_GAP] = {"column-gap", 0, FLD(column_gap)},
-    [P_ROW_GAP] = {"row-gap", 0, FLD(row_gap)},
+    [P_COLUMN_GAP] = {"column-gap", 0, 0, 0},
+    [P_ROW_GAP] = {"row-gap", 0, 0, 0},
     [P_ALIGN_ITEMS] = {"align-items", 0, FLD(align_items)},
     [P_JUSTIFY_ITEMS] = {"justify-items", 0, FLD(justify_items)},
     [P_ALIGN_SELF] = {"align-self", 0, FLD(align_self)},
@@ -1891,8 +1891,10 @@ static void apply(css_compute *cx, int p, const sval *v) {
     case P_GRID_TEMPLATE_COLUMNS: copy_tracks(s->grid_cols, &s->ngrid_cols, cx, v); break;
     case P_GRID_TEMPLATE_ROWS: copy_tracks(s->grid_rows, &s->ngrid_rows, cx, v); break;
     case P_COLUMN_GAP: case P_ROW_GAP: {
-        float g = v->unit == U_PCT ? 0 : to_px(cx, v->v, v->unit, s->font_size);
+        unsigned char bit = p == P_COLUMN_GAP ? 1 : 2;
+        float g = v->unit == U_PCT ? v->v : to_px(cx, v->v, v->unit, s->font_size);
         *(p == P_COLUMN_GAP ? &s->column_gap : &s->row_gap) = g;
+        s->gap_pct = (unsigned char)(v->unit == U_PCT ? s->gap_pct | bit : s->gap_pct & ~bit);
         break;
     }
     case P_ALIGN_ITEMS: s->align_items = (unsigned char)v->i; break;
@@ -1952,6 +1954,12 @@ static void copy_prop(dk_style *s, const dk_style *from, int p) {
         memcpy(s->grid_rows, from->grid_rows, sizeof s->grid_rows);
         s->ngrid_rows = from->ngrid_rows;
         break;
+    case P_COLUMN_GAP: case P_ROW_GAP: {
+        unsigned char bit = p == P_COLUMN_GAP ? 1 : 2;
+        *(p == P_COLUMN_GAP ? &s->column_gap : &s->row_gap) = p == P_COLUMN_GAP ? from->column_gap : from->row_gap;
+        s->gap_pct = (unsigned char)((s->gap_pct & ~bit) | (from->gap_pct & bit));
+        break;
+    }
     case P_Z_INDEX:
         s->z_auto = from->z_auto;
         s->z_index = from->z_index;
@@ -2061,6 +2069,17 @@ static const dk_style *initial_style(void) { return &initial; }
 
 /* The initial values (see css.h). */
 const dk_style *dk_style_initial(void) { return &initial; }
+
+/* An anonymous box's style (see css.h): the cascade with no declarations, then its display. */
+const dk_style *dk_style_anonymous(dk_arena *a, const dk_style *parent, int display) {
+    dk_style *s = dk_arena_alloc(a, sizeof *s);
+    if (!s) return NULL;
+    css_compute comp = {.s = s, .parent = parent};
+    dk_css_compute_style(&comp);
+    s->cvars = parent->cvars;
+    s->display = (unsigned char)display;
+    return s;
+}
 
 /* ---- serializing specified values (sheet dumps in tests) ----------------- */
 

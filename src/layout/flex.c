@@ -13,7 +13,7 @@
  * height is laid out again in it (a definite size, §9.8), so its own
  * content aligns in it. Text straight in the container is an anonymous
  * item (item_style()). Baseline alignment is treated as start; images
- * are not stretched on the cross axis.
+ * are not stretched on the cross axis (iframes and videos are).
  */
 
 typedef struct {
@@ -146,7 +146,8 @@ void dkl_abs_static(L *l, dk_box *b, double cx, double cy, double cw, double ch)
 }
 
 static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
-    const dk_style *s = b->style;
+    dk_style gs;
+    const dk_style *s = resolve_gaps(&gs, b->style, cw, ch);
     int column = s->flex_direction_column, reverse = s->flex_direction_reverse;
     double gap = column ? s->row_gap : s->column_gap, cgap = column ? s->column_gap : s->row_gap;
     double main_avail = column ? ch : cw;
@@ -176,6 +177,8 @@ static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double
                 w = dkl_fit_content(l, k, cw) - k->margin[1] - k->margin[3] - hframe(k);
             if (k->kind == DK_BOX_IMAGE) dkl_image(l, k, 0, 0, cw, ch);
             else dkl_box(l, k, 0, 0, cw, ch, w);
+            /* an iframe or video has no ratio to keep: stretched like a block (Chromium) */
+            if (k->frame && is_auto(ks->width) && stretch) k->w = DK_MAX(cw - k->margin[1] - k->margin[3], 0);
             double content_h = k->h;
             f->mmain = k->margin[0] + k->margin[2];
             f->base = k->h;
@@ -332,6 +335,7 @@ static void flex_layout(L *l, dk_box *b, double cx, double cy, double cw, double
                 /* a stretched item's height is definite, even below its content: lay it out in it
                    (§9.4 step 11; no automatic minimum on the cross axis) */
                 double sh = lc - k->margin[0] - k->margin[2];
+                if (!column && is_auto(ks->height) && k->frame) k->h = DK_MAX(sh, 0);
                 if (!column && is_auto(ks->height) && k->kind != DK_BOX_IMAGE && fabs(sh - k->h) > 0.01) {
                     if (l->nest <= RELAYOUT_NEST)
                         dkl_box_h(l, k, 0, 0, cw, ch, DK_MAX(k->w - hframe(k), 0), DK_MAX(sh - vframe(k), 0));

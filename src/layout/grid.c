@@ -281,7 +281,8 @@ static void column_contributions(L *l, const dk_style *s, const dk_track *cols, 
 }
 
 void dkl_grid_intrinsic(L *l, dk_box *b, double *cmin, double *cmax) {
-    const dk_style *s = b->style;
+    dk_style gs;
+    const dk_style *s = resolve_gaps(&gs, b->style, -1, -1);
     dk_track cols[DK_MAX_TRACKS];
     gitem *items;
     int nc, n;
@@ -347,7 +348,8 @@ static double track_positions(const double *size, int n, double gap, double avai
 }
 
 static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double ch) {
-    const dk_style *s = b->style;
+    dk_style gs;
+    const dk_style *s = resolve_gaps(&gs, b->style, cw, ch);
     const dk_track autotrack = {{0, DK_LEN_AUTO}, {0, DK_LEN_AUTO}};
     dk_track cols[DK_MAX_TRACKS];
     gitem *items;

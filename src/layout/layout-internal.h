@@ -157,6 +157,20 @@ static inline int compressible(const dk_style *s) {
     return s->width.unit == DK_LEN_PCT || s->max_width.unit == DK_LEN_PCT;
 }
 
+/*
+ * `s` with its percentage gaps resolved against the content box cw x ch
+ * (< 0: indefinite, where a percentage gap is 0; CSS Align §8.1), copied
+ * into `tmp`; `s` itself when it has none.
+ */
+static inline const dk_style *resolve_gaps(dk_style *tmp, const dk_style *s, double cw, double ch) {
+    if (!s->gap_pct) return s;
+    *tmp = *s;
+    if (s->gap_pct & 1) tmp->column_gap = (float)(cw >= 0 ? s->column_gap * cw / 100 : 0);
+    if (s->gap_pct & 2) tmp->row_gap = (float)(ch >= 0 ? s->row_gap * ch / 100 : 0);
+    tmp->gap_pct = 0;
+    return tmp;
+}
+
 static inline int align_of(int self, int parent_items) {
     return self != DK_AL_AUTO && self != DK_AL_NORMAL ? self : parent_items;
 }

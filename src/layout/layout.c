@@ -83,6 +83,8 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         return;
     }
     if (b->kind == DK_BOX_FLEX && !s->flex_direction_column) {
+        dk_style gs;
+        const dk_style *g = resolve_gaps(&gs, s, -1, -1);
         int n = 0;
         for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next), n++) {
             double kmn, kmx;
@@ -91,8 +93,8 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
             cmin = s->flex_wrap ? DK_MAX(cmin, kmn) : cmin + kmn;
             cmax += kmx;
         }
-        if (n > 1) cmax += s->column_gap * (n - 1);
-        if (n > 1 && !s->flex_wrap) cmin += s->column_gap * (n - 1);
+        if (n > 1) cmax += g->column_gap * (n - 1);
+        if (n > 1 && !s->flex_wrap) cmin += g->column_gap * (n - 1);
     } else if (b->kind == DK_BOX_GRID) {
         dkl_grid_intrinsic(l, b, &cmin, &cmax);
     } else {
@@ -139,6 +141,12 @@ static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h) 
     double minh = definite(s->min_height, cbh) ? len(s->min_height, cbh) - bh : 0;
     double maxh = s->max_height.unit != DK_LEN_NONE && definite(s->max_height, cbh)
                       ? len(s->max_height, cbh) - bh : INFINITY;
+    if (b->frame) {
+        /* no natural size or ratio: 300x150 where the style leaves it auto (§10.3.2, §10.6.2) */
+        *w = DK_MIN(DK_MAX(wdef ? W : 300, minw), maxw);
+        *h = DK_MIN(DK_MAX(hdef ? H : 150, minh), maxh);
+        return;
+    }
     if (!have) {
         /* broken image: sized by the style, else the alt text's box */
         *w = wdef ? W : (hdef ? H : 100);
@@ -233,11 +241,17 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     b->w = w + hframe(b);
     b->h = h + vframe(b);
     b->text = NULL;
-    if (b->image && !b->image->missing) return;
+    if (b->frame || (b->image && !b->image->missing)) return;
     const dk_style *s = b->style;
     int alt = b->alt && *b->alt;
     if (!alt && definite(s->width, cbw) && definite(s->height, cbh)) return;
     double avail = cbw >= 0 ? DK_MAX(cbw - hframe(b) - b->margin[1] - b->margin[3], 0) : INFINITY;
+    /* block-level it is a non-replaced block: a width or height the style gives holds
+       (image_size() resolved them); inline, a non-replaced inline, where they do not apply */
+    double sw = w, sh = h;
+    int wdef = !b->atomic_inline && definite(s->width, cbw);
+    int hdef = !b->atomic_inline && definite(s->height, cbh);
+    if (wdef) avail = sw;
     /* alt="": it represents nothing (an empty inline); no alt at all: the icon alone */
     w = h = b->alt ? 0 : BROKEN_ICON;
     if (alt) {
@@ -248,7 +262,8 @@ void dkl_image(L *l, dk_box *b, double x, double y, double cbw, double cbh) {
     }
     /* block-level: a block's auto width, unless a flex row sizes it by its content */
     int row_item = b->parent && b->parent->kind == DK_BOX_FLEX && !b->parent->style->flex_direction_column;
-    if (!b->atomic_inline && !row_item && isfinite(avail)) w = avail;
+    if ((!b->atomic_inline && !row_item && isfinite(avail)) || wdef) w = avail;
+    if (hdef) h = sh;
     /* the placeholder centres its text: one line is laid out again at the box's width */
     if (b->text && b->text->nlines <= 1) alt_text(l, b, w);
     b->w = w + hframe(b);
@@ -430,10 +445,13 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
         if (k->kind == DK_BOX_IMAGE && k->text && k->text->nlines) /* a broken image's alt text */
             r->box_baseline = k->margin[0] + k->border[0] + k->padding[0] +
                               k->text->lines[k->text->nlines - 1].baseline;
+        /* a button with no line of text sits on its content box's bottom (Chromium) */
+        if (k->node && dk_node_is(k->node, "button"))
+            r->box_baseline = r->box_h - k->margin[2] - k->border[2] - k->padding[2];
         if (k->kind != DK_BOX_IMAGE) {
             const dk_box *p = k->last;
             while (p && p->kind != DK_BOX_PARA) p = p->last;
-            if (p && p->text && p->text->nlines)
+            if (p && p->text && p->text->nlines && !para_empty(p))
                 r->box_baseline = p->y - k->y + k->margin[0] +
                                   p->text->lines[p->text->nlines - 1].baseline;
         }
@@ -609,10 +627,14 @@ static void layout_box_h(L *l, dk_box *b, double x, double y, double cbw, double
     if (b->kind == DK_BOX_IMAGE) {
         dkl_image(l, b, x, y, cbw, cbh);
         if (!b->atomic_inline && !is_item(b) && !oof(b) && width < 0) {
-            /* block-level replaced: its margins place it, auto ones centre it (§10.3.4) */
+            /* block-level in flow: its left margin, and auto margins share what is left of the
+               line, none when the image overflows it (§10.3.4, as Chromium clamps) */
             double rest = DK_MAX(cbw - b->w - b->margin[1] - b->margin[3], 0);
             int la = is_auto(s->margin[3]), ra = is_auto(s->margin[1]);
-            b->x += b->margin[3] + (la && ra ? rest / 2 : la ? rest : 0);
+            if (la && ra) b->margin[3] += rest / 2, b->margin[1] += rest / 2;
+            else if (la) b->margin[3] += rest;
+            else if (ra) b->margin[1] += rest;
+            b->x += b->margin[3];
         }
         return;
     }

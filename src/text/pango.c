@@ -328,6 +328,47 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
     return DK_OK;
 }
 
+/* Is c a visible character font f has no glyph for (an atomic inline's U+FFFC is not)? */
+static int lacks(PangoFont *f, gunichar c) {
+    return c && c != 0xFFFC && g_unichar_isgraph(c) && !pango_font_has_char(f, c);
+}
+
+/*
+ * Spaces of run r in the first font of its family list, as Chromium takes
+ * them whatever script is around: pango keeps the font of the text around a
+ * space, so one between Korean or Japanese words would come out in the
+ * (narrower) CJK face. Only spaces next to a character that first font
+ * lacks are concerned (runs that are all ASCII are skipped at once).
+ */
+static void primary_spaces(ptext *p, const dk_para *para, const dk_run *r, const tmap *m,
+                           PangoAttrList *al) {
+    const char *t = para->text;
+    size_t i = r->start;
+    while (i < r->end && !(t[i] & 0x80)) i++;
+    if (i == r->end || !memchr(t + r->start, ' ', r->end - r->start)) return;
+    PangoFontDescription *d = font_desc(r->style, run_lang(para, r));
+    PangoFont *f = pango_context_load_font(p->pc[0], d);
+    pango_font_description_free(d);
+    if (!f) return;
+    hb_codepoint_t g;
+    PangoRectangle log = {0};
+    int ok = hb_font_get_nominal_glyph(pango_font_get_hb_font(f), ' ', &g);
+    if (ok) pango_font_get_glyph_extents(f, g, NULL, &log);
+    if (!ok || log.width <= 0) {
+        g_object_unref(f);
+        return;
+    }
+    PangoRectangle box = {0, 0, log.width, 0};
+    for (i = r->start; i < r->end; i++) {
+        if (t[i] != ' ') continue;
+        gunichar prev = i ? g_utf8_get_char(g_utf8_prev_char(t + i)) : 0;
+        gunichar next = i + 1 < para->len ? g_utf8_get_char(t + i + 1) : 0;
+        int foreign = lacks(f, prev) || lacks(f, next);
+        if (foreign) add_attr(al, pango_attr_shape_new(&box, &box), O2P(m, i), O2P(m, i + 1));
+    }
+    g_object_unref(f);
+}
+
 static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, int rtl,
                                 double width) {
     PangoLayout *lo = pango_layout_new(p->pc[rtl]);
@@ -362,6 +403,7 @@ static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, in
         if (s->letter_spacing != 0)
             add_attr(al, pango_attr_letter_spacing_new((int)(s->letter_spacing * PS)), rs, re);
         if (r->shift != 0) add_attr(al, pango_attr_rise_new((int)(r->shift * PS)), rs, re);
+        primary_spaces(p, para, r, m, al);
     }
     pango_layout_set_attributes(lo, al);
     pango_attr_list_unref(al);
@@ -614,6 +656,9 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     lo = tl->impl;
 
     int nl = pango_layout_get_line_count(lo);
+    /* a paragraph of one line feed (a lone <br>) is one line: the feed ends it and opens no
+       other, as box/ drops the final feed of longer paragraphs */
+    if (nl > 1 && para->len == 1 && para->text[0] == '\n') nl = 1;
     tl->lines = dk_arena_alloc(a, sizeof(dk_line) * (size_t)(nl ? nl : 1));
     if (!tl->lines) return DK_ENOMEM;
     int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;

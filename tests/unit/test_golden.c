@@ -110,5 +110,9 @@ int main(void) {
     /* inline margins, borders and padding moving the text, calc(), a list marker taller than
        the item's first line, block-level image margins (tools/oracle.sh: 39/39 within 2 px) */
     golden(DK_TEST_DATA "/golden/corpus-marpstyle.md", "corpus-marpstyle");
+    /* tables restyled display: block (anonymous table), block-level and broken images with
+       margins, presentational width/height/align, iframe and video, a lone <br>, buttons,
+       spaces between CJK words, trailing letter spacing, percentage gaps: 49/49 within 2 px */
+    golden(DK_TEST_DATA "/golden/corpus-misc.md", "corpus-misc");
     return dk_test_done();
 }
