@@ -260,7 +260,7 @@ static void add_atomic(collector *c, dk_box *box, const char *href) {
         c->oom = 1;
         return;
     }
-    dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = 1,
+    dk_run r = {.start = start, .end = c->text.n, .style = box->style, .href = href, .atomic = DK_RUN_ATOMIC,
                 .owner = box, .src = box->node ? box->node->src : DK_NOPOS,
                 .shift = baseline_shift(box->node, para_block(c))};
     add_run(c, &r);
@@ -282,7 +282,7 @@ static void add_edge(collector *c, dk_box *in, int end, const char *href) {
         (!s->border_style[side] || s->border_width[side] <= 0))
         return;
     size_t start = c->text.n;
-    dk_buf_adds(&c->text, end ? "\x01" : "\xE2\x81\xA4");
+    dk_buf_adds(&c->text, end ? DK_EDGE_END : DK_EDGE_START);
     if (c->text.oom) {
         c->oom = 1;
         return;

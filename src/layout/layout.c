@@ -362,7 +362,7 @@ static void place_inlines(dk_box *para, dk_box *parent, double cx, double cy) {
             dk_rect r = tl->run_rect[i];
             if (r.w <= 0 && r.h <= 0) continue;
             if (para->para.runs[i].atomic == DK_RUN_EDGE && para->para.runs[i].owner == k) {
-                int start = i == k->first_run;
+                int start = !dk_edge_is_end(&para->para, &para->para.runs[i]);
                 ex0 = DK_MIN(ex0, r.x + (start ? k->margin[3] : 0));
                 ex1 = DK_MAX(ex1, r.x + r.w - (start ? 0 : k->margin[1]));
             } else {
@@ -415,7 +415,7 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
             for (int i = k->first_run; i < k->first_run + k->nruns_own; i++) {
                 dk_run *r = &para->para.runs[i];
                 if (r->atomic != DK_RUN_EDGE || r->owner != k) continue;
-                int side = i == k->first_run ? 3 : 1;
+                int side = dk_edge_is_end(&para->para, r) ? 1 : 3;
                 r->box_w = k->margin[side] + k->border[side] + k->padding[side];
             }
             size_atomics(l, para, k, width);

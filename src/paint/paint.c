@@ -186,8 +186,9 @@ static void paint_inline_backgrounds(dk_canvas *c, const dk_box *para, const dk_
                 /* k's edge runs hold its margins, borders and padding on the line */
                 const dk_run *run = &para->para.runs[fr->run];
                 int edge = run->atomic == DK_RUN_EDGE && run->owner == k;
-                double ml = edge && fr->run == k->first_run ? k->margin[3] : 0;
-                double mr = edge && fr->run != k->first_run ? k->margin[1] : 0;
+                int end = edge && dk_edge_is_end(&para->para, run);
+                double ml = edge && !end ? k->margin[3] : 0;
+                double mr = end ? k->margin[1] : 0;
                 dk_rect r = {para->x + fr->r.x + ml, para->y + fr->r.y - k->padding[0],
                              fr->r.w - ml - mr, fr->r.h + k->padding[0] + k->padding[2]};
                 c->ops->fill_rect(c, r, no_radius, k->style->background_color);

@@ -78,8 +78,8 @@ static dk_status fake_layout(dk_text *t, dk_arena *a, const dk_para *p, double w
         for (int r = 0; r < p->nruns; r++) {
             const dk_run *R = &p->runs[r];
             if (R->end <= L->start || R->start >= L->end) continue;
-            above = fmax(above, R->atomic == 1 ? R->box_baseline : line_part(R->style, 1));
-            below = fmax(below, R->atomic == 1 ? R->box_h - R->box_baseline : line_part(R->style, 0));
+            above = fmax(above, R->atomic == DK_RUN_ATOMIC ? R->box_baseline : line_part(R->style, 1));
+            below = fmax(below, R->atomic == DK_RUN_ATOMIC ? R->box_h - R->box_baseline : line_part(R->style, 0));
         }
         L->y = y;
         L->h = above + below;
@@ -95,9 +95,9 @@ static dk_status fake_layout(dk_text *t, dk_arena *a, const dk_para *p, double w
             if (s >= e) continue;
             double x0 = x;
             for (size_t i = s; i < e; i++) x += adv(p, i, &rr);
-            double top = R->atomic == 1 ? L->baseline - R->box_baseline
+            double top = R->atomic == DK_RUN_ATOMIC ? L->baseline - R->box_baseline
                                    : L->baseline - round(R->style->font_size * 0.8);
-            double h = R->atomic == 1 ? R->box_h : round(R->style->font_size * 0.8) + round(R->style->font_size * 0.2);
+            double h = R->atomic == DK_RUN_ATOMIC ? R->box_h : round(R->style->font_size * 0.8) + round(R->style->font_size * 0.2);
             tl->frags[tl->nfrags++] = (dk_frag){r, l, {x0, top, x - x0, h}};
             if (tl->run_first_line[r] < 0) tl->run_first_line[r] = l;
             tl->run_last_line[r] = l;

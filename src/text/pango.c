@@ -633,7 +633,7 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     for (int i = 0; i < nr; i++) {
         tl->run_first_line[i] = tl->run_last_line[i] = -1;
         const dk_run *r = &para->runs[i];
-        if (r->atomic == 1) { /* an edge run has its box's font, as text does */
+        if (r->atomic == DK_RUN_ATOMIC) { /* an edge run has its box's font, as text does */
             vm[i] = (vmetrics){r->box_baseline, r->box_h - r->box_baseline, r->box_baseline,
                                r->box_h - r->box_baseline};
         } else if (i > 0 && r->style == para->runs[i - 1].style && !para->runs[i - 1].atomic &&
@@ -731,9 +731,9 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
             }
             g_free(ranges);
             if (e == L->end) fx1 += trailing_spacing(para, L, tl->rtl);
-            double top = (r->atomic == 1 ? L->baseline - r->box_baseline : L->baseline - vm[i].ascent) -
+            double top = (r->atomic == DK_RUN_ATOMIC ? L->baseline - r->box_baseline : L->baseline - vm[i].ascent) -
                          r->shift;
-            double h = r->atomic == 1 ? r->box_h : vm[i].ascent + vm[i].descent;
+            double h = r->atomic == DK_RUN_ATOMIC ? r->box_h : vm[i].ascent + vm[i].descent;
             if (fx0 > fx1) continue;
             x0 = DK_MIN(x0, fx0);
             x1 = DK_MAX(x1, fx1);

@@ -26,9 +26,10 @@ typedef struct {
     size_t start, end;      /* bytes [start, end) of dk_para.text */
     const dk_style *style;  /* font, colour, decoration, line-height */
     const char *href;       /* the enclosing link's target, or NULL */
-    int atomic;             /* 1: an atomic inline (image, inline-block): text is U+FFFC;
-                               DK_RUN_EDGE: an inline box's start or end margin + border +
-                               padding (owner): empty, box_w wide, its font's height */
+    int atomic;             /* DK_RUN_ATOMIC: an atomic inline (image, inline-block): text is
+                               U+FFFC; DK_RUN_EDGE: an inline box's start or end margin +
+                               border + padding (owner): box_w wide, its font's height, text
+                               DK_EDGE_START or DK_EDGE_END */
     double box_w, box_h;    /* atomic: margin-box size in px */
     double box_baseline;    /* atomic: baseline distance from the box top (box_h for images) */
     const void *owner;      /* whose own text this is (the caller's element box), for line counts */
@@ -39,7 +40,11 @@ typedef struct {
     double shift;           /* px the run's baseline is raised (vertical-align sub/super) */
 } dk_run;
 
-enum { DK_RUN_EDGE = 2 };
+enum { DK_RUN_ATOMIC = 1, DK_RUN_EDGE = 2 };
+
+/* The one character of an edge run (box/ says why these two). */
+#define DK_EDGE_START "\xE2\x81\xA4" /* U+2064 */
+#define DK_EDGE_END "\x01"
 
 /* Base direction of a paragraph, from the nearest dir="" attribute. */
 typedef enum {
@@ -60,6 +65,11 @@ typedef struct {
     unsigned char dir;      /* dk_text_dir, from the nearest dir="" (box/ fills it) */
     size_t src;             /* deck offset of the paragraph's first text; 0 or DK_NOPOS: unknown */
 } dk_para;
+
+/* Does edge run `r` of `p` hold its box's inline-end side (else its start side)? */
+static inline int dk_edge_is_end(const dk_para *p, const dk_run *r) {
+    return p->text[r->start] == DK_EDGE_END[0];
+}
 
 typedef struct {
     double x, y, w, h;
