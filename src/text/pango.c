@@ -196,6 +196,9 @@ static const char *run_lang(const dk_para *para, const dk_run *r) {
     return r->lang && *r->lang ? r->lang : para->lang && *para->lang ? para->lang : NULL;
 }
 
+/* Does white-space `ws` keep lines from wrapping (pre, nowrap)? */
+static int no_wrap(int ws) { return ws == DK_WS_PRE || ws == DK_WS_NOWRAP; }
+
 /*
  * Is the paragraph right-to-left? dir="rtl"/"ltr" decide; otherwise CSS
  * direction: rtl (which dir="rtl" on an ancestor sets) does; otherwise, for
@@ -282,8 +285,7 @@ static dk_status hyphenate(ptext *p, dk_arena *a, const dk_para *para, tmap *m) 
     size_t z = 0;
     for (int i = 0; i < para->nruns; i++) {
         const dk_run *r = &para->runs[i];
-        int ws = r->style->white_space;
-        if (r->atomic || ws == DK_WS_PRE || ws == DK_WS_NOWRAP) continue;
+        if (r->atomic || no_wrap(r->style->white_space)) continue;
         for (size_t b = r->start; b < r->end && b + 1 < para->len; b++) {
             if (para->text[b] != ' ') continue;
             switch (g_unichar_break_type(g_utf8_get_char(para->text + b + 1))) {
@@ -409,7 +411,7 @@ static PangoLayout *make_layout(ptext *p, const dk_para *para, const tmap *m, in
     pango_attr_list_unref(al);
 
     const dk_style *bs = para->style;
-    int nowrap = bs->white_space == DK_WS_PRE || bs->white_space == DK_WS_NOWRAP;
+    int nowrap = no_wrap(bs->white_space);
     pango_layout_set_wrap(lo, PANGO_WRAP_WORD);
     pango_layout_set_width(lo, (width < 0 || nowrap) ? -1 : (int)floor(width * PS + 0.5));
     /* physical alignment: with auto_dir off pango does not swap left and right */
@@ -661,7 +663,7 @@ static dk_status ptext_layout(dk_text *t, dk_arena *a, const dk_para *para, doub
     if (nl > 1 && para->len == 1 && para->text[0] == '\n') nl = 1;
     tl->lines = dk_arena_alloc(a, sizeof(dk_line) * (size_t)(nl ? nl : 1));
     if (!tl->lines) return DK_ENOMEM;
-    int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
+    int nowrap = no_wrap(para->style->white_space);
     double y = 0, maxw = 0;
     PangoLayoutIter *it = pango_layout_get_iter(lo);
     int li = 0;
@@ -887,8 +889,8 @@ static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, dou
     if (max_w) *max_w = widest_line(para, &m, &tl);
     if (min_w) {
         /* a paragraph that does not wrap is laid out unwrapped whatever the width */
-        int nowrap = para->style->white_space == DK_WS_PRE || para->style->white_space == DK_WS_NOWRAP;
-        *min_w = nowrap ? widest_line(para, &m, &tl) : widest_piece(a, para, tl.impl);
+        *min_w = no_wrap(para->style->white_space) ? widest_line(para, &m, &tl)
+                                                   : widest_piece(a, para, tl.impl);
         if (*min_w < 0) {
             if ((st = break_lines(p, a, para, 0, &m, &tl))) return st;
             *min_w = widest_line(para, &m, &tl);
