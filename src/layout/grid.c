@@ -332,6 +332,24 @@ static void align_tracks(int al, double free_space, int n, double *offset, doubl
 /* Does content alignment `al` stretch auto tracks (§11.8)? */
 static int stretches(int al) { return al == DK_AL_NORMAL || al == DK_AL_STRETCH; }
 
+/* Is every track flexible with an automatic minimum (1fr: min and max both fr; minmax(auto, 2fr))? */
+static int flexible_auto(const dk_track *t, int n) {
+    for (int i = 0; i < n; i++)
+        if (t[i].max.unit != DK_LEN_FR || (t[i].min.unit != DK_LEN_FR && t[i].min.unit != DK_LEN_AUTO &&
+                                           t[i].min.unit != DK_LEN_MIN_CONTENT))
+            return 0;
+    return 1;
+}
+
+/* Is the item sized to fit its content in its area's width (not stretched)? */
+static int fits_content(const dk_box *k, const dk_style *s) {
+    const dk_style *ks = item_style(k);
+    int js = align_of(ks->justify_self, s->justify_items);
+    int automargin = is_auto(ks->margin[DK_LEFT]) || is_auto(ks->margin[DK_RIGHT]);
+    return k->kind != DK_BOX_IMAGE && is_auto(ks->width) &&
+           ((js != DK_AL_NORMAL && js != DK_AL_STRETCH) || automargin);
+}
+
 /*
  * Track positions from sizes aligned by `al` in `avail` (< 0: indefinite,
  * no alignment): pos[i] is where track i starts, pos[n] lies one gap past
@@ -373,28 +391,46 @@ static void grid_layout(L *l, dk_box *b, double cx, double cy, double cw, double
     memset(mx, 0, sizeof(double) * (size_t)nt);
     int intrinsic_cols = 0;
     for (int c = 0; c < nc; c++) intrinsic_cols |= intrinsic_track(&cols[c]);
-    if (intrinsic_cols) column_contributions(l, s, cols, items, n, mn, mx);
-    size_tracks(cols, nc, mn, mx, s->column_gap, cw, stretches(s->justify_content), size, scratch,
-                frozen);
-    double colx[DK_MAX_TRACKS + 1];
-    double cgap = track_positions(size, nc, s->column_gap, cw, s->justify_content, colx);
+    double colx[DK_MAX_TRACKS + 1], cgap = 0;
+    /*
+     * Flexible columns with automatic minimums in a definite width (the
+     * common `1fr 1fr`): the items' min-content contributions change the
+     * columns only when one exceeds its area, so the columns are sized
+     * without them first and each item is checked against its area
+     * (dkl_min_fits, which lays paragraphs out at the width they get and
+     * keeps those lines for the layout below). Only when an item may not
+     * fit are the contributions measured.
+     */
+    int shares = intrinsic_cols && cw >= 0 && flexible_auto(cols, nc);
+    if (shares) {
+        size_tracks(cols, nc, mn, mx, s->column_gap, cw, stretches(s->justify_content), size,
+                    scratch, frozen);
+        cgap = track_positions(size, nc, s->column_gap, cw, s->justify_content, colx);
+        for (i = 0; i < n && shares; i++) {
+            const gitem *g = &items[i];
+            double aw = colx[g->col + g->span] - colx[g->col] - cgap;
+            shares = !fits_content(g->box, s) && dkl_min_fits(l, g->box, aw);
+        }
+    }
+    if (!shares) {
+        if (intrinsic_cols) column_contributions(l, s, cols, items, n, mn, mx);
+        size_tracks(cols, nc, mn, mx, s->column_gap, cw, stretches(s->justify_content), size,
+                    scratch, frozen);
+        cgap = track_positions(size, nc, s->column_gap, cw, s->justify_content, colx);
+    }
 
     /* lay items out in their areas' widths; their heights size the rows */
     for (i = 0; i < n; i++) {
         gitem *g = &items[i];
         dk_box *k = g->box;
-        const dk_style *ks = item_style(k);
         double aw = colx[g->col + g->span] - colx[g->col] - cgap;
-        int js = align_of(ks->justify_self, s->justify_items);
         if (k->kind == DK_BOX_IMAGE) {
             dkl_image(l, k, 0, 0, aw, -1);
         } else {
             edges(k, aw);
             double w = -1;
             /* stretch fills the area unless a margin is auto (§11.2, Box Alignment §6.1) */
-            int automargin = is_auto(ks->margin[DK_LEFT]) || is_auto(ks->margin[DK_RIGHT]);
-            if (is_auto(ks->width) && ((js != DK_AL_NORMAL && js != DK_AL_STRETCH) || automargin))
-                w = dkl_fit_content(l, k, aw) - k->margin[1] - k->margin[3] - hframe(k);
+            if (fits_content(k, s)) w = dkl_fit_content(l, k, aw) - k->margin[1] - k->margin[3] - hframe(k);
             dkl_box(l, k, 0, 0, aw, -1, w);
         }
     }

@@ -183,6 +183,8 @@ void dkl_box(L *l, dk_box *b, double x, double y, double cbw, double cbh, double
 void dkl_box_h(L *l, dk_box *b, double x, double y, double cbw, double cbh, double width, double height);
 /* Min- and max-content widths of `b`'s margin box (CSS Sizing §5). */
 void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx);
+/* Is b's min-content contribution at most `avail`? (cheap where it can be; layout.c) */
+int dkl_min_fits(L *l, dk_box *b, double avail);
 /* Shrink-to-fit width: min(max(min-content, avail), max-content). */
 double dkl_fit_content(L *l, dk_box *b, double avail);
 /* A replaced element (image) at (x, y). */

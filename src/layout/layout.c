@@ -458,14 +458,61 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
     }
 }
 
-static void layout_para(L *l, dk_box *b, double x, double y, double width) {
+static int has_atomics(const dk_box *para) {
+    for (int i = 0; i < para->para.nruns; i++)
+        if (para->para.runs[i].atomic) return 1;
+    return 0;
+}
+
+/*
+ * The lines of `b` at `width`. A paragraph broken at this width already in
+ * this layout (dkl_min_fits) keeps those lines: boxes are built afresh for
+ * every layout, and what else its lines depend on, the sizes of its atomic
+ * inlines and inline edges, is sized again here for the same width.
+ */
+static dk_textlayout *para_lines(L *l, dk_box *b, double width) {
     size_atomics(l, b, b, width);
+    if (b->text && b->text->width == width) return b->text;
     dk_textlayout *tl = NULL;
     if (l->text->layout(l->text, l->a, &b->para, width, &tl) != DK_OK) {
         l->st = DK_ENOMEM;
-        return;
+        return NULL;
     }
-    b->text = tl;
+    return b->text = tl;
+}
+
+/*
+ * Is the min-content contribution of `b` (its margin box, as dkl_intrinsic
+ * gives it) at most `avail`? Where that is cheap to be sure of it is not
+ * measured: a block of auto width asks its in-flow children in its content
+ * width, and a paragraph is broken into lines at the width it will get —
+ * it fits when its widest line does, since pango wraps only at break
+ * opportunities, so every unbreakable piece sits on some line. Those lines
+ * are kept for the paragraph's layout (para_lines). Anything else is
+ * measured.
+ */
+int dkl_min_fits(L *l, dk_box *b, double avail) {
+    const dk_style *s = b->style;
+    if (b->kind == DK_BOX_PARA && !has_atomics(b) && avail >= 0) {
+        const dk_textlayout *tl = para_lines(l, b, avail);
+        if (tl && tl->w <= avail - 0.5) return 1;
+    } else if (b->kind == DK_BOX_BLOCK && !b->marker && is_auto(s->width) && avail >= 0 &&
+               (s->min_width.unit == DK_LEN_AUTO || (s->min_width.unit == DK_LEN_PX && s->min_width.v == 0)) &&
+               s->max_width.unit == DK_LEN_NONE) {
+        edges(b, avail);
+        double inner = avail - b->margin[1] - b->margin[3] - hframe(b);
+        for (dk_box *k = in_flow(b->first); k; k = in_flow(k->next))
+            if (!dkl_min_fits(l, k, inner)) return 0;
+        return 1;
+    }
+    double mn, mx;
+    dkl_intrinsic(l, b, &mn, &mx);
+    return mn <= avail;
+}
+
+static void layout_para(L *l, dk_box *b, double x, double y, double width) {
+    dk_textlayout *tl = para_lines(l, b, width);
+    if (!tl) return;
     b->x = x;
     b->y = y;
     b->w = width;
