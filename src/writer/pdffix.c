@@ -1,8 +1,9 @@
 /*
  * writer/pdffix.c — rewrite cairo's PDF through libqpdf's C API.
  *
- * qpdf reads the damaged file in recovery mode (it rebuilds the xref by
- * scanning for "N 0 obj"), then writes a new file to memory: object streams
+ * cairo's cross-reference table is put right first (repair_xref: otherwise
+ * qpdf rebuilds it by scanning the file, which doubled the time of the
+ * rewrite); then qpdf reads the file and writes a new one to memory: object streams
  * generated, streams compressed, a deterministic /ID (an MD5 of the written
  * content instead of one made from the time and file name). The bytes go to
  * disk with dk_file_write_atomic, so a reader never sees half a PDF and a
@@ -13,11 +14,12 @@
  * Flate streams as they are (it re-compresses only with --recompress-flate),
  * so the IDAT bytes reach the file unchanged.
  *
- * qpdf's warnings are expected for every cairo file with links (the xref
- * repair), so they are not user-facing warnings: they are logged as notes,
- * printed only in verbose mode, and never count towards --strict.
+ * qpdf's warnings (a table repair_xref left alone, our own lookups of the
+ * null objects cairo's missing ones become) are not user-facing warnings:
+ * they are logged as notes, printed only in verbose mode, and never count
+ * towards --strict.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include "pdffix.h"
 
 #include "../image/pngpass.h"
@@ -246,6 +248,70 @@ static void pass_png(qpdf_data q) {
     }
 }
 
+/* The object number of an "N 0 obj" header at p (at most `n` bytes), else -1. */
+static long obj_header(const char *p, size_t n) {
+    long num = 0;
+    size_t i = 0;
+    while (i < n && i < 10 && p[i] >= '0' && p[i] <= '9') num = num * 10 + (p[i++] - '0');
+    return i > 0 && n - i >= 6 && memcmp(p + i, " 0 obj", 6) == 0 ? num : -1;
+}
+
+/*
+ * cairo 1.16 lists objects in its cross-reference table that it never
+ * writes (with link tags, about two per link), their entries pointing at
+ * other objects. Reading such a file, qpdf rebuilds the whole table by
+ * scanning the file, and warns once per entry: that doubled the time of
+ * the rewrite. Here, before qpdf reads it, each entry that does not point
+ * at its object is pointed at where the object is (its "N 0 obj" at the
+ * start of a line), or marked free when the file does not have it, which
+ * is what qpdf's rebuild makes of it (a reference to it is null). A table
+ * in any other shape than cairo's, or an object header found twice, and
+ * the file is left as it is, for qpdf to rebuild.
+ */
+static void repair_xref(char *pdf, size_t n) {
+    const char *sx = n > 64 ? memmem(pdf + n - 64, 64, "startxref", 9) : NULL;
+    if (!sx) return;
+    size_t off = (size_t)strtoull(sx + 9, NULL, 10);
+    long count;
+    int head;
+    if (off >= n || sscanf(pdf + off, "xref 0 %ld%n", &count, &head) != 1 || count <= 0 ||
+        count > 10000000)
+        return;
+    char *tab = pdf + off + head;
+    while (tab < pdf + n && (*tab == '\r' || *tab == '\n' || *tab == ' ')) tab++;
+    if ((size_t)(tab - pdf) + 20 * (size_t)count > n) return;
+    for (long k = 0; k < count; k++) {
+        const char *e = tab + 20 * k;
+        for (int i = 0; i < 10; i++)
+            if (e[i] < '0' || e[i] > '9') return;
+        if (e[10] != ' ' || e[16] != ' ' || (e[17] != 'n' && e[17] != 'f')) return;
+    }
+    /* where each object's header is: one pass over the file, line starts only */
+    long *at = malloc((size_t)count * sizeof *at);
+    if (!at) return;
+    for (long k = 0; k < count; k++) at[k] = -1;
+    for (const char *p = pdf; p && p < tab;) {
+        long num = obj_header(p, (size_t)(tab - p));
+        if (num >= count || (num > 0 && at[num] >= 0)) goto done; /* not cairo's, or ambiguous */
+        if (num > 0) at[num] = p - pdf;
+        p = memchr(p, '\n', (size_t)(tab - p));
+        if (p) p++;
+    }
+    for (long k = 1; k < count; k++) {
+        char *e = tab + 20 * k;
+        if (e[17] != 'n' || (at[k] >= 0 && (size_t)at[k] == (size_t)strtoull(e, NULL, 10))) continue;
+        if (at[k] >= 0) {
+            char ten[24]; /* at[k] < n, and the table's offsets have ten digits */
+            if (snprintf(ten, sizeof ten, "%010ld", at[k]) != 10) goto done;
+            memcpy(e, ten, 10);
+        } else {
+            memcpy(e, "0000000000 00001 f", 18);
+        }
+    }
+done:
+    free(at);
+}
+
 dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
                         long source_date_epoch) {
     dk_pdf_fix fix = {.source_date_epoch = source_date_epoch};
@@ -269,6 +335,7 @@ dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_p
         st = DK_ENOMEM;
         goto done;
     }
+    if (in) repair_xref(in, nin);
     if ((in ? qpdf_read_memory(q, in_path, in, (unsigned long long)nin, NULL)
             : qpdf_read(q, in_path, NULL)) & QPDF_ERRORS) {
         st = fail(ctx, q, "read", in_path);

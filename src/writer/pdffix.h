@@ -23,8 +23,10 @@
  * added where cairo 1.16 left it out (dates set by
  * cairo_pdf_surface_set_metadata).
  *
- * What qpdf warns about while reading and writing (for cairo's files: the
- * xref repair) is logged on ctx as notes, shown only when ctx->verbose.
+ * cairo's wrong cross-reference table is put right before qpdf reads the
+ * file (qpdf would rebuild it by scanning the whole file). What qpdf warns
+ * about while reading and writing is logged on ctx as notes, shown only
+ * when ctx->verbose.
  * DK_EIO, with an error on ctx, when the file cannot be read, parsed or
  * written; DK_ENOMEM on allocation failure.
  */
