@@ -92,6 +92,10 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  *   source-date-epoch  seconds; the PDF's dates (reproducible output)
  *   slice        "K/N": only the K-th (from 0) of N runs of consecutive slides
  *                (per-slide formats; for parallel drivers)
+ *   fonts-current  1: make deckle's private font configuration fontconfig's current
+ *                one (process-wide), so that pango never loads the system's; text
+ *                in SVG images is still drawn with the system's fonts. For programs
+ *                that do not use fontconfig themselves (the deckle command sets it)
  * Strings are copied. DECKLE_EUSAGE for an unknown name or a bad value.
  */
 DECKLE_API deckle_status deckle_options_set(deckle_options *o, const char *name, const char *value);

@@ -30,15 +30,14 @@
  * the library's callbacks when it renders in-process (a lone task), prints
  * each diagnostic line as it comes, and draws the progress bar.
  *
- * Workers are forked, not exec'd, so what the parent has set up before
- * forking they get for free: the parent loads fontconfig's default
- * configuration once (pango loads it in every process that makes a font
- * map, although deckle then uses its own; ~10% of a small PDF's
- * instructions), while it is still single-threaded, so that fork is safe.
+ * Workers are forked, not exec'd: the parent stays single-threaded and
+ * sets nothing up for them, so that fork is safe. Each process makes its
+ * deck's private font configuration fontconfig's current one (the
+ * "fonts-current" option), so pango never loads the system's (~10% of a
+ * small PDF's instructions).
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -499,7 +498,6 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
     if (ntasks == 1 && !s->watch) {
         run_here(&rs, o, decks[0], &tasks[0]);
     } else {
-        FcInit(); /* once here rather than in every worker (see the top) */
         worker *ws = xrealloc(NULL, (size_t)jobs * sizeof *ws);
         struct pollfd *pf = xrealloc(NULL, (size_t)jobs * sizeof *pf);
         int running = 0, next = 0;

@@ -209,6 +209,8 @@ int main(int argc, char **argv) {
     }
     data = installed_data_dir();
     if (data) deckle_options_set(o, "data-dir", data);
+    /* the process is ours: no system font configuration is loaded unless an SVG image needs it */
+    deckle_options_set(o, "fonts-current", "1");
     if (show_version) {
         printf("deckle %s\ndata: %s\n", deckle_version(), data ? data : deckle_default_data_dir());
         rc = 0;

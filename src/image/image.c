@@ -38,6 +38,8 @@
 #include <stdio.h>
 #include <jpeglib.h> /* after stdio.h */
 #include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,9 +519,35 @@ static char *svg_unlink(const unsigned char *p, size_t n) {
     return out;
 }
 
+/*
+ * librsvg draws an SVG's text with pango's default font map, whose fonts
+ * come from fontconfig's current configuration: the system's, as a browser
+ * would draw the image. When deckle's private configuration is the current
+ * one (the CLI), the default font map is given the system configuration
+ * of its own instead, loaded when the first SVG is drawn: a deck without
+ * SVG images does not pay for it.
+ */
+static int svg_system_fonts;
+
+void dk_images_svg_system_fonts(void) { svg_system_fonts = 1; }
+
+static void use_system_fonts(void) {
+    if (svg_system_fonts != 1) return;
+    svg_system_fonts = 2; /* once */
+    FcConfig *sys = FcInitLoadConfigAndFonts();
+    PangoFontMap *fm = sys ? pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT) : NULL;
+    if (fm) {
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), sys);
+        pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(fm)); /* takes a reference */
+        g_object_unref(fm);
+    }
+    if (sys) FcConfigDestroy(sys); /* the font map holds its own reference */
+}
+
 static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, const char **why,
                      char *msg) {
     GError *err = NULL;
+    use_system_fonts();
     char *copy = svg_unlink(svg, svg_n);
     if (!copy) {
         *why = "out of memory";

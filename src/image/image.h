@@ -36,6 +36,13 @@ const char *dk_images_root(const dk_images *c);
 void dk_images_set_budget(dk_images *c, double pixels);
 
 /*
+ * From now on (process-wide), librsvg draws text in SVG images with the
+ * system's fontconfig configuration, loaded when the first SVG is drawn:
+ * for when another configuration has been made fontconfig's current one.
+ */
+void dk_images_svg_system_fonts(void);
+
+/*
  * Let images come from `dir` too (a project theme's folder, an --assets
  * folder), after resolving it; the project root itself stays as it was.
  * A folder that does not exist allows nothing. DK_ENOMEM only.

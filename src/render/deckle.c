@@ -145,6 +145,7 @@ deckle_status deckle_options_set(deckle_options *opts, const char *name, const c
         int *flag = !strcmp(name, "notes")           ? &o->notes
                     : !strcmp(name, "transparent")   ? &o->transparent
                     : !strcmp(name, "fix-text")      ? &o->fix_text
+                    : !strcmp(name, "fonts-current") ? &o->fonts_current
                     : !strcmp(name, "allow-outside") ? &o->allow_outside
                     : !strcmp(name, "allow-any-path") ? &o->allow_outside
                     : !strcmp(name, "quiet")         ? &o->quiet

@@ -391,6 +391,11 @@ static dk_status setup(deck_job *j) {
     if ((st = load_sheet(j, dk_css_ua_sheet, strlen(dk_css_ua_sheet), &j->sheets[0]))) return st;
     if ((st = load_theme(j))) return st;
     if ((st = dk_fonts_new(&j->ctx, j->data, &j->fc))) return st;
+    /* before pango makes a font map, which would load the system's configuration */
+    if (j->o->fonts_current) {
+        if (!FcConfigSetCurrent(j->fc)) return DK_ENOMEM;
+        dk_images_svg_system_fonts(); /* SVG images keep the system's fonts */
+    }
     if ((st = dk_text_pango_new(&j->ctx, j->fc, &j->text))) return st;
     return DK_OK;
 }

@@ -32,6 +32,9 @@ typedef struct {
     double scale;            /* PNG pixels per CSS px (1 gives 1280x720) */
     double width, height;    /* slide size in CSS px; 0: from the deck, else 1280x720 */
     int fix_text;            /* repair mojibake */
+    int fonts_current;       /* make each deck's private font configuration fontconfig's
+                                current one, so pango loads no system configuration (SVG
+                                images still get the system's: dk_images_svg_system_fonts) */
     int allow_outside;       /* --allow-any-path: images from anywhere (no folder rule) */
     const char *assets;      /* --assets: more folders images may come from, one a line */
     int quiet, verbose;

@@ -2,11 +2,15 @@
  * libdeckle's public API (include/deckle.h) and the machine-readable
  * diagnostics under it: codes derived from messages, positions split off a
  * theme's messages, slide numbers, output templates, option checking,
- * rendering from memory with callbacks, and slices for parallel drivers.
+ * rendering from memory with callbacks, slices for parallel drivers, and
+ * fonts-current (deckle's fonts current, SVG text still in the system's).
  */
 #define _GNU_SOURCE
+#include <fontconfig/fontconfig.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../include/deckle.h"
@@ -171,11 +175,79 @@ static void test_render_memory(void) {
     CHECK(rmdir(dir) == 0); /* nothing else left behind, no staging folder */
 }
 
+static int same_file_bytes(const char *a, const char *b) {
+    char *pa = NULL, *pb = NULL;
+    size_t na = 0, nb = 0;
+    int same = dk_file_read(a, &pa, &na) == DK_OK && dk_file_read(b, &pb, &nb) == DK_OK &&
+               na == nb && memcmp(pa, pb, na) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
+/*
+ * fonts-current: deckle's private configuration becomes fontconfig's
+ * current one (no system fonts in it), while text in an SVG image is drawn
+ * with the system's fonts exactly as without the option.
+ */
+static void test_fonts_current(void) {
+    char dir[] = "/tmp/deckle-fonts-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[256], a[256], b[256];
+    snprintf(p, sizeof p, "%s/t.svg", dir);
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"60\">"
+              "<text x=\"4\" y=\"44\" font-family=\"Helvetica\" font-size=\"36\">Guest Ag</text></svg>\n", f);
+        fclose(f);
+    }
+    const char *deck = "# SVG text\n\n![s](t.svg)\n";
+    snprintf(p, sizeof p, "%s/deck.md", dir);
+    f = fopen(p, "w");
+    if (f) fputs(deck, f), fclose(f);
+    deckle_options *o = deckle_options_new();
+    deckle_options_set(o, "format", "png");
+    deckle_options_set(o, "scale", "0.5");
+    deckle_options_set(o, "quiet", "1");
+    /* in a process of its own: the option changes fontconfig and pango for the process */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        deckle_options_set(o, "fonts-current", "1");
+        snprintf(b, sizeof b, "%s/b.png", dir);
+        deckle_options_set(o, "output", b);
+        int ok = deckle_render_file(p, o) == DECKLE_OK;
+        FcConfig *cur = FcConfigGetCurrent();
+        FcFontSet *sys = FcConfigGetFonts(cur, FcSetSystem), *app = FcConfigGetFonts(cur, FcSetApplication);
+        ok &= !sys || sys->nfont == 0; /* no system font in the current configuration */
+        ok &= app && app->nfont > 0;   /* deckle's own */
+        _exit(ok ? 0 : 1);
+    }
+    int wst = -1;
+    CHECK(pid > 0 && waitpid(pid, &wst, 0) == pid && WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    deckle_options_set(o, "output", a);
+    CHECK(deckle_render_file(p, o) == DECKLE_OK);
+    char a1[300], b1[300];
+    snprintf(a1, sizeof a1, "%s/a.001.png", dir);
+    snprintf(b1, sizeof b1, "%s/b.001.png", dir);
+    CHECK(same_file_bytes(a1, b1)); /* the SVG's text in the same (system) fonts */
+    deckle_options_free(o);
+    unlink(a1);
+    unlink(b1);
+    snprintf(p, sizeof p, "%s/t.svg", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/deck.md", dir);
+    unlink(p);
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void) {
     test_codes();
     test_records();
     test_expand();
     test_options();
     test_render_memory();
+    test_fonts_current();
     return dk_test_done();
 }
