@@ -64,6 +64,7 @@ typedef struct {
     void (*slide_done)(void *ud, int slide);             /* one slide rendered and written */
     void (*output)(void *ud, const char *path);          /* a file written; "-" is stdout */
     void (*input)(void *ud, const char *path);           /* a file read: deck, theme, image */
+    void (*pdf_part)(void *ud, const char *path);        /* a slice's part of a PDF: to join */
 } deckle_callbacks;
 
 typedef struct deckle_options deckle_options;
@@ -91,7 +92,8 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  *   data-dir     the folder holding fonts/ and themes/
  *   source-date-epoch  seconds; the PDF's dates (reproducible output)
  *   slice        "K/N": only the K-th (from 0) of N runs of consecutive slides
- *                (per-slide formats; for parallel drivers)
+ *                (per-slide formats, and PDFs in DECKLE_PDF_PARTS; for parallel
+ *                drivers, see deckle_pdf_join)
  *   fonts-current  1: make deckle's private font configuration fontconfig's current
  *                one (process-wide), so that pango never loads the system's; text
  *                in SVG images is still drawn with the system's fonts. For programs
@@ -99,6 +101,24 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  * Strings are copied. DECKLE_EUSAGE for an unknown name or a bad value.
  */
 DECKLE_API deckle_status deckle_options_set(deckle_options *o, const char *name, const char *value);
+
+/*
+ * A one-slide-a-page PDF of 128 slides or more is written in
+ * DECKLE_PDF_PARTS parts, runs of consecutive slides, which are then
+ * joined. A parallel driver may render such a deck as DECKLE_PDF_PARTS
+ * slices ("slice" K/DECKLE_PDF_PARTS), side by side: each reports its part
+ * through the pdf_part callback instead of writing the PDF, and when all
+ * are done, deckle_pdf_join joins the parts (in any order) into the PDF,
+ * reported through the output callback: the same bytes one call writes. A
+ * smaller deck is written whole by slice 0, and the other slices do
+ * nothing. The parts are removed, also when the join fails (DECKLE_EOUTPUT,
+ * with a message naming `deck`). When a slice failed, deckle_pdf_discard
+ * removes the parts the others reported.
+ */
+#define DECKLE_PDF_PARTS 2
+DECKLE_API deckle_status deckle_pdf_join(const char *deck, const char *const *parts, int n,
+                                         const deckle_options *o);
+DECKLE_API void deckle_pdf_discard(const char *const *parts, int n);
 
 /* Why the last deckle_options_set failed, as a sentence ("" if it did not). */
 DECKLE_API const char *deckle_options_error(const deckle_options *o);

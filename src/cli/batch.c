@@ -101,6 +101,7 @@ typedef struct {
     long slides_total, slides_done;
     double start, last_draw;
     int bar_shown;
+    deckle_options *o; /* for joining a PDF's parts */
 } run_state;
 
 /* What one task's callbacks (or records) apply to. */
@@ -221,6 +222,7 @@ static void cb_diag(void *ud, const deckle_diagnostic *d) { apply_diag(ud, d); }
 static void cb_slides(void *ud, int n, int k) { apply_slides(ud, n, k); }
 static void cb_slide(void *ud, int i) { apply_slide_done(ud, i); }
 static void cb_output(void *ud, const char *p) { strvec_add(&((task_sink *)ud)->r->outputs, p); }
+static void cb_pdf_part(void *ud, const char *p) { strvec_add(&((task_sink *)ud)->r->parts, p); }
 static void cb_input(void *ud, const char *p) {
     task_sink *t = ud;
     if (!strvec_has(&t->r->inputs, p)) strvec_add(&t->r->inputs, p);
@@ -285,6 +287,10 @@ static void rec_input(void *ud, const char *p) {
     (void)ud;
     put_record('I', NULL, NULL, 0, &p, 1);
 }
+static void rec_pdf_part(void *ud, const char *p) {
+    (void)ud;
+    put_record('P', NULL, NULL, 0, &p, 1);
+}
 
 /* Split a record line into fields in place (unescaping); returns the count. */
 static int split_record(char *line, char **f, int max) {
@@ -326,6 +332,9 @@ static void apply_record(task_sink *t, char *line, int *status, double *ms) {
         break;
     case 'I':
         if (n >= 2) cb_input(t, f[1]);
+        break;
+    case 'P':
+        if (n >= 2) cb_pdf_part(t, f[1]);
         break;
     case 'D':
         if (n >= 9) {
@@ -369,10 +378,27 @@ static deckle_status render_task(deckle_options *o, const char *path, const task
     return deckle_render_file(path, o);
 }
 
+/* A PDF written in parts by the deck's slices: join them (deckle_pdf_join), or drop them. */
+static void join_parts(run_state *rs, deck_report *r) {
+    const char *const *parts = (const char *const *)r->parts.v;
+    if (r->status != 0 || r->parts.n != DECKLE_PDF_PARTS) {
+        deckle_pdf_discard(parts, r->parts.n);
+    } else {
+        task_sink t = {rs, r, 0, 0};
+        deckle_callbacks cb = {&t, cb_diag, NULL, NULL, cb_output, NULL, NULL};
+        deckle_options_set_callbacks(rs->o, &cb);
+        deckle_status st = deckle_pdf_join(r->path, parts, r->parts.n, rs->o);
+        deckle_options_set_callbacks(rs->o, NULL);
+        if (st != DECKLE_OK && exit_of(st) > r->status) r->status = exit_of(st);
+    }
+    strvec_free(&r->parts);
+}
+
 static void finish_task(run_state *rs, deck_report *r, int status, double ms) {
     if (status > r->status) r->status = status;
     if (ms > r->ms) r->ms = ms;
     if (--r->chunks_left == 0) {
+        if (r->parts.n > 0) join_parts(rs, r);
         if (r->chunks > 1) settle_split(rs, r);
         rs->decks_done++;
         bar_draw(rs, 1);
@@ -405,7 +431,8 @@ static int spawn(run_state *rs, deckle_options *o, const char *path, const task 
         signal(SIGPIPE, SIG_DFL);
         pipe_fd = fds[1];
         double t0 = cli_now_ms();
-        deckle_callbacks cb = {NULL, rec_diag, rec_slides, rec_slide, rec_output, rec_input};
+        deckle_callbacks cb = {NULL, rec_diag, rec_slides, rec_slide, rec_output, rec_input,
+                               rec_pdf_part};
         deckle_status st = render_task(o, path, tk, &cb);
         char ms[32];
         snprintf(ms, sizeof ms, "%.3f", cli_now_ms() - t0);
@@ -476,7 +503,7 @@ static void reap(run_state *rs, worker *w) {
 /* Run one task in this process, through the library's callbacks. */
 static void run_here(run_state *rs, deckle_options *o, const char *path, const task *tk) {
     task_sink t = {rs, &rs->reports[tk->deck], tk->chunk, 0};
-    deckle_callbacks cb = {&t, cb_diag, cb_slides, cb_slide, cb_output, cb_input};
+    deckle_callbacks cb = {&t, cb_diag, cb_slides, cb_slide, cb_output, cb_input, cb_pdf_part};
     double t0 = cli_now_ms();
     deckle_status st = render_task(o, path, tk, &cb);
     finish_task(rs, t.r, exit_of(st), cli_now_ms() - t0);
@@ -484,10 +511,11 @@ static void run_here(run_state *rs, deckle_options *o, const char *path, const t
 
 int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, int n,
             deck_report *reports) {
-    run_state rs = {.s = s, .reports = reports, .ndecks = n, .start = cli_now_ms()};
+    run_state rs = {.s = s, .reports = reports, .ndecks = n, .start = cli_now_ms(), .o = o};
     int jobs = s->jobs > 0 ? s->jobs : 1;
-    /* more workers than decks: split per-slide decks into slices (not standard input) */
-    int per_deck = s->per_slide && n < jobs ? jobs / n : 1;
+    /* more workers than decks: split per-slide decks into slices (not standard input), and
+       PDFs into their parts (a deck too small for parts is all the first slice's) */
+    int per_deck = s->per_slide && n < jobs ? jobs / n : s->pdf_parts && n < jobs ? DECKLE_PDF_PARTS : 1;
     task *tasks = xrealloc(NULL, (size_t)n * (size_t)per_deck * sizeof *tasks);
     int ntasks = 0;
     for (int i = 0; i < n; i++) {

@@ -39,6 +39,7 @@ typedef struct {
     int *done;           /* slide numbers written */
     int ndone, capdone;
     strvec outputs;
+    strvec parts;        /* a PDF's parts, written by its slices, to join */
     strvec inputs;       /* deck, theme, images: what --watch watches */
     cli_diag *diags;
     int ndiags, capdiags;
@@ -56,6 +57,7 @@ typedef struct {
     int strict;
     int progress;      /* progress bar allowed (stderr is a terminal, not --quiet) */
     int per_slide;     /* the format writes a file per slide (slides may be split) */
+    int pdf_parts;     /* a PDF (not handouts, not to stdout): a large one is split in parts */
     int watch;
 } cli_settings;
 

@@ -188,6 +188,10 @@ static void on_input(void *ud, const char *p) {
     const deckle_options *o = ud;
     o->cb.input(o->cb.ud, p);
 }
+static void on_pdf_part(void *ud, const char *p) {
+    const deckle_options *o = ud;
+    o->cb.pdf_part(o->cb.ud, p);
+}
 
 static deckle_status to_public(dk_status st) {
     switch (st) {
@@ -212,7 +216,8 @@ static dk_options effective(const deckle_options *opts, dk_render_hooks *h) {
                                cb->slides ? on_slides : NULL,
                                cb->slide_done ? on_slide : NULL,
                                cb->output ? on_output : NULL,
-                               cb->input ? on_input : NULL};
+                               cb->input ? on_input : NULL,
+                               cb->pdf_part ? on_pdf_part : NULL};
         o.hooks = h;
     }
     return o;
@@ -230,6 +235,15 @@ deckle_status deckle_render_memory(const char *name, const void *buf, size_t n,
     dk_options o = effective(opts, &h);
     return to_public(dk_render_memory(name ? name : "<memory>", buf, n, &o, NULL));
 }
+
+deckle_status deckle_pdf_join(const char *deck, const char *const *parts, int n,
+                              const deckle_options *opts) {
+    dk_render_hooks h;
+    dk_options o = effective(opts, &h);
+    return to_public(dk_render_join(deck ? deck : "<memory>", parts, n, &o));
+}
+
+void deckle_pdf_discard(const char *const *parts, int n) { dk_render_discard(parts, n); }
 
 char *deckle_output_path(const char *tmpl, const char *deck_path, int n) {
     return dk_output_expand(tmpl, deck_path, n);

@@ -24,6 +24,7 @@
 #include "../layout/layout.h"
 #include "../marp/marp.h"
 #include "../md/md.h"
+#include "../writer/pdffix.h"
 #include "../writer/writer.h"
 #include "../text/fonts.h"
 #include "../text/text.h"
@@ -724,6 +725,13 @@ static void note_images(deck_job *j, const dk_node *n) {
     }
 }
 
+/* A slice's part of the PDF is written (dk_deck_info.part_written): the caller joins it. */
+static void part_written(const dk_deck_info *d, const char *path) {
+    const deck_job *j = d->ud;
+    const dk_render_hooks *h = j->o->hooks;
+    if (h && h->pdf_part) h->pdf_part(h->ud, path);
+}
+
 static dk_status render_deck(deck_job *j) {
     const dk_options *o = j->o;
     const dk_render_hooks *h = o->hooks;
@@ -734,8 +742,11 @@ static dk_status render_deck(deck_job *j) {
     dk_status st = setup(j);
     /* a deck that cannot be set up is bad input (its theme, its front matter) */
     if (st == DK_EIO) st = DK_EINPUT;
-    if (st == DK_OK && o->slice_n > 1 && !per_slide(o->format)) {
-        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "slides are split only for per-slide formats");
+    int pdf_slice = o->format == DK_FMT_PDF && !o->handout && o->slice_n == DK_PDF_PARTS;
+    if (st == DK_OK && o->slice_n > 1 && !per_slide(o->format) && !pdf_slice) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage",
+                           "slides are split only for per-slide formats and in %d for a PDF "
+                           "(not handouts)", DK_PDF_PARTS);
         st = DK_EUSAGE;
     }
     if (st == DK_OK) st = plan_outputs(j, &plan);
@@ -769,10 +780,16 @@ static dk_status render_deck(deck_job *j) {
     }
     int nsel = 0, nhere = 0, rank = 0;
     for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
-    /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task) */
+    int nparts = o->format == DK_FMT_PDF && !o->handout && !plan.tmpfile && nsel >= DK_PDF_PART_MIN
+                     ? DK_PDF_PARTS : 1;
+    /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task); a PDF
+       too small for parts is all slice 0's */
     for (int i = 0; i < j->deck.nslides; i++) {
         if (!sel[i]) continue;
-        if (o->slice_n <= 1 || (long)rank * o->slice_n / nsel == o->slice_k) sel[i] = 2, nhere++;
+        int here = o->slice_n <= 1 || (pdf_slice && nparts == 1)
+                       ? o->slice_k == 0
+                       : (long)rank * o->slice_n / nsel == o->slice_k;
+        if (here) sel[i] = 2, nhere++;
         rank++;
     }
     if (h && h->slides) h->slides(h->ud, j->deck.nslides, nhere);
@@ -783,11 +800,16 @@ static dk_status render_deck(deck_job *j) {
         .source_date_epoch = o->source_date_epoch, .nslides = j->deck.nslides,
         .nselected = nsel, .handout = o->handout, .paper_letter = o->paper_letter,
         .notes = o->notes, .transparent = o->transparent, .compression = o->compression,
+        .nparts = nparts, .part = pdf_slice && nparts > 1 ? o->slice_k : -1,
+        .part_written = part_written, .ud = j,
     };
+    if (pdf_slice && nhere == 0) goto done; /* the whole (small) PDF is another slice's */
     st = w->begin(w, &info);
+    rank = -1;
     for (int i = 0; i < j->deck.nslides && st == DK_OK; i++) {
         const dk_slide *s = &j->deck.slides[i];
         slide_out so = {0};
+        rank += sel[i] != 0;
         if (sel[i] != 2) continue;
         j->ctx.slide = s->index;
         st = build_slide(j, s, &so);
@@ -795,7 +817,7 @@ static dk_status render_deck(deck_job *j) {
         if (st == DK_OK) {
             note_images(j, so.dom);
             char *title = slide_title(so.dom), *notes = slide_notes(so.dom);
-            dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes, so.text_scale};
+            dk_slide_out out = {s->index, s->start, so.dom, so.body, title, notes, so.text_scale, rank};
             st = w->slide(w, &info, &out);
             free(title);
             free(notes);
@@ -816,7 +838,7 @@ static dk_status render_deck(deck_job *j) {
     dk_status st2 = w->end(w, &info, st == DK_OK);
     if (st == DK_OK) st = st2;
     if (st == DK_OK && plan.tmpfile) st = copy_to_stdout(j, plan.tmpfile);
-    wrote = st == DK_OK && !per_slide(o->format);
+    wrote = st == DK_OK && !per_slide(o->format) && info.part < 0;
 done:
     if (wrote && h && h->output) h->output(h->ud, plan.tmpfile ? "-" : plan.output);
     if (w) w->destroy(w);
@@ -921,4 +943,99 @@ dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk
         src[n] = 0;
     }
     return render_source(name, src, n, src ? DK_OK : DK_ENOMEM, o, nwarn);
+}
+
+/* One part's PART.info (pdf.c's part_info) into the join's tables; 0 when it is not one. */
+static int read_part_info(const char *part, char **output, char **lang, dk_pdf_dest **dests,
+                          int *nd, int *first) {
+    dk_buf name = {0};
+    dk_buf_printf(&name, "%s.info", part);
+    char *text = NULL;
+    size_t n = 0;
+    int ok = !name.oom && dk_file_read(name.p, &text, &n) == DK_OK &&
+             strncmp(text, "deckle pdf part\n", 16) == 0;
+    *first = -1;
+    for (char *line = ok ? text + 16 : NULL; ok && line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end) *end = 0;
+        int rank, index;
+        double y;
+        if (!strncmp(line, "output ", 7)) {
+            ok = !*output ? (*output = strdup(line + 7)) != NULL : strcmp(*output, line + 7) == 0;
+        } else if (!strncmp(line, "lang ", 5)) {
+            if (!*lang) ok = (*lang = strdup(line + 5)) != NULL;
+        } else if (sscanf(line, "slide %d %d %lg", &rank, &index, &y) == 3 && rank >= 0) {
+            dk_pdf_dest *g = realloc(*dests, (size_t)(*nd + 1) * sizeof **dests);
+            ok = g != NULL;
+            if (g) {
+                *dests = g;
+                g[(*nd)++] = (dk_pdf_dest){index, rank, 0, y};
+                if (*first < 0 || rank < *first) *first = rank;
+            }
+        } else {
+            ok = 0;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(text);
+    unlink(name.p);
+    dk_buf_free(&name);
+    return ok && *first >= 0;
+}
+
+void dk_render_discard(const char *const *parts, int n) {
+    for (int i = 0; i < n; i++) {
+        dk_buf info = {0};
+        dk_buf_printf(&info, "%s.info", parts[i]);
+        if (!info.oom) unlink(info.p);
+        dk_buf_free(&info);
+        unlink(parts[i]);
+    }
+}
+
+dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o) {
+    dk_ctx ctx;
+    dk_ctx_init(&ctx, deck, NULL, 0);
+    ctx.quiet = o->quiet;
+    ctx.verbose = o->verbose;
+    if (o->hooks && o->hooks->diag) {
+        ctx.on_diag = o->hooks->diag;
+        ctx.diag_ud = o->hooks->ud;
+    }
+    char *output = NULL, *lang = NULL;
+    dk_pdf_dest *dests = NULL;
+    int nd = 0, ok = n == DK_PDF_PARTS, first[DK_PDF_PARTS];
+    const char *order[DK_PDF_PARTS];
+    for (int i = 0; i < n; i++) {
+        int f = -1;
+        ok &= read_part_info(parts[i], &output, &lang, &dests, &nd, &f);
+        if (i < DK_PDF_PARTS) order[i] = parts[i], first[i] = f;
+    }
+    /* the parts in slide order, and every page of the PDF in one of them once */
+    int *labels = ok ? calloc((size_t)nd, sizeof *labels) : NULL;
+    ok &= labels != NULL;
+    if (ok && first[1] < first[0]) {
+        const char *t = order[0];
+        order[0] = order[1], order[1] = t;
+    }
+    for (int i = 0; ok && i < nd; i++) {
+        ok = dests[i].page < nd && !labels[dests[i].page];
+        if (ok) labels[dests[i].page] = dests[i].slide;
+    }
+    dk_status st = DK_EIO;
+    if (!ok) {
+        dk_diag_error_code(&ctx, DK_NOPOS, "output-unwritable",
+                           "the PDF's parts do not fit together (a part is missing or damaged)");
+    } else {
+        dk_pdf_fix fix = {.source_date_epoch = o->source_date_epoch, .lang = lang, .dests = dests,
+                          .ndests = nd, .labels = labels, .nlabels = nd};
+        st = dk_pdf_join(&ctx, order, n, output, &fix);
+        if (st == DK_OK && o->hooks && o->hooks->output) o->hooks->output(o->hooks->ud, output);
+    }
+    for (int i = 0; i < n; i++) unlink(parts[i]);
+    free(labels);
+    free(dests);
+    free(output);
+    free(lang);
+    return st;
 }

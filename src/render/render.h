@@ -23,7 +23,16 @@ typedef struct {
     void (*slide_done)(void *ud, int index);            /* 1-based slide number, written */
     void (*output)(void *ud, const char *path);         /* a file written ("-": stdout) */
     void (*input)(void *ud, const char *path);          /* a file read: deck, theme, image */
+    void (*pdf_part)(void *ud, const char *path);       /* a slice's part of a PDF, to join */
 } dk_render_hooks;
+
+/*
+ * A one-slide-a-page PDF of at least DK_PDF_PART_MIN selected slides is
+ * written in DK_PDF_PARTS parts (runs of consecutive slides) and joined,
+ * whether one process writes them all or slices (slice K/DK_PDF_PARTS) each
+ * write one for dk_render_join: the same bytes either way.
+ */
+enum { DK_PDF_PARTS = 2, DK_PDF_PART_MIN = 128 };
 
 typedef struct {
     dk_format format;
@@ -51,6 +60,15 @@ typedef struct {
 } dk_options;
 
 void dk_options_init(dk_options *o);
+
+/*
+ * Join the parts a deck's slices wrote (each reported through pdf_part,
+ * in any order) into the PDF they belong to, reported through `output`,
+ * and remove them (also when the join fails). Messages name `deck`.
+ */
+dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o);
+/* Remove parts that will not be joined (a slice failed). */
+void dk_render_discard(const char *const *parts, int n);
 
 /*
  * A --size value: "WxH" in CSS px (scale untouched), or a preset for where

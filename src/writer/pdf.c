@@ -15,10 +15,18 @@
  * Images: the image cache hands every use of a file the same cairo
  * surface, so cairo embeds each image once; JPEG surfaces carry their file
  * as MIME data, which cairo embeds unchanged (DCTDecode).
+ *
+ * Parts. A large deck (render/ decides: d->nparts > 1) is written as that
+ * many cairo files, each a run of consecutive slides, and joined by qpdf
+ * (dk_pdf_join), so that worker processes can write the parts side by
+ * side (the CLI's -j): a part here is the same file whether this process
+ * writes all of them or only one (d->part), and so is the joined PDF.
+ * Each part carries the fonts and images its pages use.
  */
 #define _GNU_SOURCE
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +47,10 @@ typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;          /* handouts: one context for all pages */
     dk_handout *handout;
-    char *tmp;
+    char *tmp;            /* cairo's file (of the current part) */
+    char **parts;         /* the parts' files, when the deck is written in parts */
+    int nparts;
+    int part;             /* the part being written, -1 none yet */
     char *lang;
     int titled;           /* the document has a title */
     int k;                /* slides written */
@@ -63,6 +74,8 @@ static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, dk_str v) {
     free(z);
 }
 
+static dk_status open_surface(pdf_writer *p, const dk_deck_info *d, double pw, double ph);
+
 static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
     pdf_writer *p = (pdf_writer *)w;
     const dk_deck *deck = d->deck;
@@ -82,6 +95,21 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
         pw = dk_handout_get_plan(p->handout)->page_w;
         ph = dk_handout_get_plan(p->handout)->page_h;
     }
+    p->part = -1;
+    dk_str lang = meta(deck, "lang");
+    if (!lang.p) lang = meta(deck, "language");
+    if (lang.p && !(p->lang = strndup(lang.p, lang.n))) return DK_ENOMEM;
+    if (d->nparts > 1) {
+        if (!(p->parts = calloc((size_t)d->nparts, sizeof *p->parts))) return DK_ENOMEM;
+        p->nparts = d->nparts;
+        return DK_OK; /* each part's file is made by its first slide */
+    }
+    return open_surface(p, d, pw, ph);
+}
+
+/* cairo's file at p->tmp, with the document's metadata. */
+static dk_status open_surface(pdf_writer *p, const dk_deck_info *d, double pw, double ph) {
+    const dk_deck *deck = d->deck;
     p->surface = cairo_pdf_surface_create(p->tmp, pw, ph);
     if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", d->output,
@@ -89,6 +117,7 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
         return DK_EIO;
     }
     if (p->handout) p->cr = cairo_create(p->surface);
+    p->titled = 0;
     if (deck->title.p) {
         set_meta(p->surface, CAIRO_PDF_METADATA_TITLE, deck->title);
         p->titled = 1;
@@ -99,9 +128,6 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
     if (subject.p) set_meta(p->surface, CAIRO_PDF_METADATA_SUBJECT, subject);
     dk_str kw = meta(deck, "keywords");
     if (kw.p) set_meta(p->surface, CAIRO_PDF_METADATA_KEYWORDS, kw);
-    dk_str lang = meta(deck, "lang");
-    if (!lang.p) lang = meta(deck, "language");
-    if (lang.p && !(p->lang = strndup(lang.p, lang.n))) return DK_ENOMEM;
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "deckle " DK_VERSION);
     if (d->source_date_epoch >= 0) {
         char date[32];
@@ -126,9 +152,38 @@ static dk_status slide_page(pdf_writer *p, const dk_deck_info *d, const dk_slide
     return st;
 }
 
+/* Finish cairo's file of the current part (or the only one). */
+static dk_status close_surface(pdf_writer *p, const dk_deck_info *d) {
+    if (!p->surface) return DK_OK;
+    cairo_surface_finish(p->surface);
+    int bad = cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS;
+    if (bad)
+        dk_diag_error(d->ctx, DK_NOPOS, "PDF: %s",
+                      cairo_status_to_string(cairo_surface_status(p->surface)));
+    cairo_surface_destroy(p->surface);
+    p->surface = NULL;
+    return bad ? DK_EIO : DK_OK;
+}
+
+/* Start the file of the part slide `rank` belongs to, when that is a new one. */
+static dk_status to_part(pdf_writer *p, const dk_deck_info *d, int rank) {
+    int part = (int)((long)rank * d->nparts / d->nselected);
+    if (part == p->part && p->surface) return DK_OK;
+    dk_status st = close_surface(p, d);
+    if (st) return st;
+    p->part = part;
+    snprintf(p->tmp, strlen(d->output) + 32, "%s.part%d-%d", d->output, part, (int)getpid());
+    if (!p->parts[part] && !(p->parts[part] = strdup(p->tmp))) return DK_ENOMEM;
+    return open_surface(p, d, d->width * 0.75, d->height * 0.75);
+}
+
 static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
     pdf_writer *p = (pdf_writer *)w;
     if (p->k >= d->nselected) return DK_EINPUT; /* the driver promised nselected slides */
+    if (d->nparts > 1) {
+        dk_status st = to_part(p, d, s->rank);
+        if (st) return st;
+    }
     dk_status st = p->handout ? dk_handout_slide(p->handout, p->cr, d, p->k, s)
                               : slide_page(p, d, s);
     dk_pdf_dest *dest = &p->dests[p->k];
@@ -140,8 +195,8 @@ static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
         dest->y = plan->page_h - plan->slide[p->k % plan->per_page].y;
     } else {
         /* the page is labelled with its slide number ("3" in viewers, with --pages 3-) */
-        p->labels[p->k] = s->index;
-        dest->page = p->k;
+        p->labels[s->rank] = s->index;
+        dest->page = s->rank;
         dest->y = d->height * 0.75;
     }
     p->k++;
@@ -163,29 +218,57 @@ static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
     return st;
 }
 
+/*
+ * A part left for the caller to join (d->part): beside it, PART.info says
+ * where the joined PDF goes, its language, and where this part's slides
+ * are: "slide RANK INDEX Y" (dk_render_join reads it).
+ */
+static dk_status part_info(pdf_writer *p, const dk_deck_info *d, const char *part) {
+    dk_buf b = {0};
+    dk_buf_printf(&b, "deckle pdf part\noutput %s\n", d->output);
+    if (p->lang) dk_buf_printf(&b, "lang %s\n", p->lang);
+    for (int i = 0; i < p->k; i++)
+        dk_buf_printf(&b, "slide %d %d %.17g\n", p->dests[i].page, p->dests[i].slide, p->dests[i].y);
+    dk_buf info = {0};
+    dk_buf_printf(&info, "%s.info", part);
+    dk_status st = b.oom || info.oom ? DK_ENOMEM : dk_file_write_atomic(info.p, b.p, b.n);
+    if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", info.p, strerror(errno));
+    dk_buf_free(&b);
+    dk_buf_free(&info);
+    return st;
+}
+
 static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
     pdf_writer *p = (pdf_writer *)w;
-    dk_status st = DK_OK;
-    if (!p->surface) return DK_OK;
     if (p->cr) {
         if (ok) dk_handout_finish(p->handout, p->cr);
         cairo_destroy(p->cr);
         p->cr = NULL;
     }
-    cairo_surface_finish(p->surface);
-    int bad = cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS;
-    if (bad)
-        dk_diag_error(d->ctx, DK_NOPOS, "PDF: %s",
-                      cairo_status_to_string(cairo_surface_status(p->surface)));
-    cairo_surface_destroy(p->surface);
-    p->surface = NULL;
+    if (!p->surface && !p->parts) return DK_OK;
+    dk_status st = close_surface(p, d);
+    if (!ok && st == DK_OK) st = DK_EINPUT; /* no output: nothing is joined or finished */
     dk_pdf_fix fix = {.source_date_epoch = d->source_date_epoch, .lang = p->lang,
                       .dests = p->dests, .ndests = p->k,
                       .labels = p->handout ? NULL : p->labels, .nlabels = p->k};
-    if (ok && !bad) st = dk_pdf_finish_with(d->ctx, p->tmp, d->output, &fix);
-    else if (bad) st = DK_EIO;
-    unlink(p->tmp);
-    return st;
+    if (!p->parts) {
+        if (st == DK_OK) st = dk_pdf_finish_with(d->ctx, p->tmp, d->output, &fix);
+        unlink(p->tmp);
+        return ok ? st : DK_OK;
+    }
+    if (d->part >= 0 && p->parts[d->part]) {
+        /* only this part: it stays for the caller, who joins it with the others */
+        if (st == DK_OK) st = part_info(p, d, p->parts[d->part]);
+        if (st == DK_OK && d->part_written) {
+            d->part_written(d, p->parts[d->part]);
+            return DK_OK;
+        }
+    } else if (st == DK_OK) {
+        st = dk_pdf_join(d->ctx, (const char *const *)p->parts, d->nparts, d->output, &fix);
+    }
+    for (int i = 0; i < d->nparts; i++)
+        if (p->parts[i]) unlink(p->parts[i]);
+    return ok ? st : DK_OK;
 }
 
 static void pdf_destroy(dk_writer *w) {
@@ -195,6 +278,8 @@ static void pdf_destroy(dk_writer *w) {
         cairo_surface_destroy(p->surface);
         unlink(p->tmp);
     }
+    for (int i = 0; p->parts && i < p->nparts; i++) free(p->parts[i]);
+    free(p->parts);
     dk_handout_free(p->handout);
     free(p->tmp);
     free(p->lang);

@@ -318,71 +318,127 @@ dk_status dk_pdf_finish(dk_ctx *ctx, const char *in_path, const char *out_path,
     return dk_pdf_finish_with(ctx, in_path, out_path, &fix);
 }
 
-dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
-                             const dk_pdf_fix *fix) {
-    long source_date_epoch = fix->source_date_epoch;
-    dk_status st = DK_OK;
-    char *in = NULL; /* the input file's bytes, which qpdf reads until qpdf_cleanup */
-    qpdf_data q = qpdf_init();
-    if (!q) return DK_ENOMEM;
-    qpdf_silence_errors(q);           /* we check every call ourselves */
-    qpdf_set_suppress_warnings(q, QPDF_TRUE); /* warnings come to us, not stderr */
+/* One PDF read by qpdf: its handle and the file's bytes, which qpdf reads until cleanup. */
+typedef struct {
+    qpdf_data q;
+    char *in;
+    size_t nin;
+} pdf_in;
 
+static void pdf_close(dk_ctx *ctx, pdf_in *f) {
+    if (f->q) {
+        drain_warnings(ctx, f->q);
+        qpdf_cleanup(&f->q);
+    }
+    free(f->in);
+    f->in = NULL;
+}
+
+/* Read `path` (cairo's table put right first); DK_EIO with an error on ctx. */
+static dk_status pdf_open(dk_ctx *ctx, const char *path, pdf_in *f) {
+    memset(f, 0, sizeof *f);
+    if (!(f->q = qpdf_init())) return DK_ENOMEM;
+    qpdf_silence_errors(f->q);              /* we check every call ourselves */
+    qpdf_set_suppress_warnings(f->q, QPDF_TRUE); /* warnings come to us, not stderr */
     /* from memory: qpdf reads a file by seeking and reading a few bytes at a time
        (~20,000 system calls for the seed deck) */
-    size_t nin = 0;
-    if (dk_file_read(in_path, &in, &nin) == DK_ENOMEM) {
-        st = DK_ENOMEM;
-        goto done;
-    }
-    if (in) repair_xref(in, nin);
-    if ((in ? qpdf_read_memory(q, in_path, in, (unsigned long long)nin, NULL)
-            : qpdf_read(q, in_path, NULL)) & QPDF_ERRORS) {
-        st = fail(ctx, q, "read", in_path);
-        goto done;
-    }
-    if (source_date_epoch >= 0) {
-        if (!set_dates(q, source_date_epoch)) {
-            st = fail(ctx, q, "set the dates of", in_path);
-            goto done;
-        }
+    if (dk_file_read(path, &f->in, &f->nin) == DK_ENOMEM) return DK_ENOMEM;
+    if (f->in) repair_xref(f->in, f->nin);
+    if ((f->in ? qpdf_read_memory(f->q, path, f->in, (unsigned long long)f->nin, NULL)
+               : qpdf_read(f->q, path, NULL)) & QPDF_ERRORS)
+        return fail(ctx, f->q, "read", path);
+    /* no stand-in in cairo's bytes: no walk over every object */
+    if (!f->in || dk_pngpass_present(f->in, f->nin)) pass_png(f->q);
+    return DK_OK;
+}
+
+/* The fixes of dk_pdf_finish_with on the read document, then write it to out_path. */
+static dk_status pdf_finish(dk_ctx *ctx, qpdf_data q, const char *in_path, const char *out_path,
+                            const dk_pdf_fix *fix) {
+    if (fix->source_date_epoch >= 0) {
+        if (!set_dates(q, fix->source_date_epoch)) return fail(ctx, q, "set the dates of", in_path);
     } else {
         repair_dates(q);
     }
     if (fix->lang && *fix->lang)
         qpdf_oh_replace_key(q, qpdf_get_root(q), "/Lang", qpdf_oh_new_unicode_string(q, fix->lang));
-    /* no stand-in in cairo's bytes: no walk over every object */
-    if (!in || dk_pngpass_present(in, nin)) pass_png(q);
     fix_links(q, fix);
     if (fix->labels && fix->nlabels == qpdf_get_num_pages(q)) set_labels(q, fix->labels, fix->nlabels);
-    if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
-        st = fail(ctx, q, "write", out_path);
-        goto done;
-    }
+    if (qpdf_init_write_memory(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
     qpdf_set_object_stream_mode(q, qpdf_o_generate);
     qpdf_set_compress_streams(q, QPDF_TRUE);
     qpdf_set_decode_level(q, qpdf_dl_generalized);
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    if (qpdf_write(q) & QPDF_ERRORS) {
-        st = fail(ctx, q, "write", out_path);
-        goto done;
-    }
-
+    if (qpdf_write(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
     size_t n = qpdf_get_buffer_length(q);
     const unsigned char *p = qpdf_get_buffer(q);
-    if (!p || n == 0) {
-        st = fail(ctx, q, "write", out_path);
-        goto done;
-    }
+    if (!p || n == 0) return fail(ctx, q, "write", out_path);
     errno = 0;
-    st = dk_file_write_atomic(out_path, p, n);
+    dk_status st = dk_file_write_atomic(out_path, p, n);
     if (st == DK_EIO)
         dk_diag_error(ctx, DK_NOPOS, "cannot write '%s': %s", out_path,
                       errno ? strerror(errno) : "I/O error");
+    return st;
+}
 
-done:
-    drain_warnings(ctx, q);
-    qpdf_cleanup(&q);
-    free(in);
+dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
+                             const dk_pdf_fix *fix) {
+    pdf_in f;
+    dk_status st = pdf_open(ctx, in_path, &f);
+    if (st == DK_OK) st = pdf_finish(ctx, f.q, in_path, out_path, fix);
+    pdf_close(ctx, &f);
+    return st;
+}
+
+/* Append the pages and the outline items of `from` to `to` (qpdf copies them over). */
+static int append_doc(qpdf_data to, qpdf_data from) {
+    int n = qpdf_get_num_pages(from);
+    for (int i = 0; i < n; i++)
+        if (qpdf_add_page(to, from, qpdf_get_page_n(from, (size_t)i), QPDF_FALSE) & QPDF_ERRORS)
+            return 0;
+    qpdf_oh outlines = qpdf_oh_get_key(to, qpdf_get_root(to), "/Outlines");
+    qpdf_oh first = qpdf_oh_get_key(from, qpdf_oh_get_key(from, qpdf_get_root(from), "/Outlines"), "/First");
+    if (!qpdf_oh_is_dictionary(from, first)) return !qpdf_has_error(to);
+    if (!qpdf_oh_is_dictionary(to, outlines)) {
+        outlines = qpdf_make_indirect_object(to, qpdf_oh_parse(to, "<< /Type /Outlines /Count 0 >>"));
+        qpdf_oh_replace_key(to, qpdf_get_root(to), "/Outlines", outlines);
+    }
+    /* the chain comes over whole (its /Next links); hang it after our last item */
+    qpdf_oh item = qpdf_oh_copy_foreign_object(to, from, first);
+    qpdf_oh last = qpdf_oh_get_key(to, outlines, "/Last");
+    if (qpdf_oh_is_dictionary(to, last)) {
+        qpdf_oh_replace_key(to, last, "/Next", item);
+        qpdf_oh_replace_key(to, item, "/Prev", last);
+    } else {
+        qpdf_oh_replace_key(to, outlines, "/First", item);
+    }
+    int count = qpdf_oh_is_integer(to, qpdf_oh_get_key(to, outlines, "/Count"))
+                    ? qpdf_oh_get_int_value_as_int(to, qpdf_oh_get_key(to, outlines, "/Count"))
+                    : 0;
+    for (int k = 0; qpdf_oh_is_dictionary(to, item) && k < 1000000; k++) {
+        qpdf_oh_replace_key(to, item, "/Parent", outlines);
+        last = item;
+        count++;
+        item = qpdf_oh_get_key(to, item, "/Next");
+    }
+    qpdf_oh_replace_key(to, outlines, "/Last", last);
+    qpdf_oh_replace_key(to, outlines, "/Count", qpdf_oh_new_integer(to, count));
+    return !qpdf_has_error(to);
+}
+
+dk_status dk_pdf_join(dk_ctx *ctx, const char *const *parts, int n, const char *out_path,
+                      const dk_pdf_fix *fix) {
+    if (n < 1) return DK_EIO;
+    pdf_in *f = calloc((size_t)n, sizeof *f);
+    if (!f) return DK_ENOMEM;
+    dk_status st = DK_OK;
+    int opened = 0;
+    for (; opened < n && st == DK_OK; opened++) st = pdf_open(ctx, parts[opened], &f[opened]);
+    for (int k = 1; k < n && st == DK_OK; k++)
+        if (!append_doc(f[0].q, f[k].q)) st = fail(ctx, f[0].q, "join", parts[k]);
+    /* the others' stream data is read while the first is written */
+    if (st == DK_OK) st = pdf_finish(ctx, f[0].q, parts[0], out_path, fix);
+    for (int k = 0; k < opened; k++) pdf_close(ctx, &f[k]);
+    free(f);
     return st;
 }

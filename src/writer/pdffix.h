@@ -60,4 +60,13 @@ typedef struct {
 dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
                              const dk_pdf_fix *fix);
 
+/*
+ * dk_pdf_finish_with over the pages of several of cairo's files in turn
+ * (a large deck written in parts, pdf.c): the first part's document gets
+ * the others' pages and outline items appended, then the same fixes, with
+ * `fix` describing the joined pages. The parts are left as they are.
+ */
+dk_status dk_pdf_join(dk_ctx *ctx, const char *const *parts, int n, const char *out_path,
+                      const dk_pdf_fix *fix);
+
 #endif

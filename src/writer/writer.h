@@ -16,7 +16,8 @@
 #include "../dom/dom.h"
 
 /* What every writer may need about the deck. */
-typedef struct {
+typedef struct dk_deck_info dk_deck_info;
+struct dk_deck_info {
     dk_ctx *ctx;
     const dk_deck *deck;
     const char *output;      /* file, or folder for per-slide outputs */
@@ -34,7 +35,12 @@ typedef struct {
     int notes;               /* handouts: speaker notes beside the slides */
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level, -1: default */
-} dk_deck_info;
+    int nparts;              /* PDF: the deck is written in this many parts, then joined */
+    int part;                /* PDF: -1 all of them (and the join); else only this one,
+                                left for the caller: part_written(d, its path) */
+    void (*part_written)(const dk_deck_info *d, const char *path);
+    void *ud;
+};
 
 /* One laid-out slide, valid during the slide() call only. */
 typedef struct {
@@ -45,6 +51,7 @@ typedef struct {
     const char *title;       /* first heading's text, or NULL */
     const char *notes;       /* speaker notes (<aside class="notes">), or NULL */
     double text_scale;       /* 1, or how far render/ shrank the text to fit */
+    int rank;                /* 0-based among the selected slides (its page, one a page) */
 } dk_slide_out;
 
 typedef struct dk_writer dk_writer;

@@ -141,7 +141,7 @@ static void test_render_memory(void) {
     char out[128];
     snprintf(out, sizeof out, "%s/{name}-{n}.png", dir);
     events e = {0};
-    deckle_callbacks cb = {&e, ev_diag, ev_slides, ev_slide, ev_output, NULL};
+    deckle_callbacks cb = {&e, ev_diag, ev_slides, ev_slide, ev_output, NULL, NULL};
     deckle_options *o = deckle_options_new();
     deckle_options_set(o, "format", "png");
     deckle_options_set(o, "scale", "0.25");
