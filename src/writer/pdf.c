@@ -21,7 +21,9 @@
  * (dk_pdf_join), so that worker processes can write the parts side by
  * side (the CLI's -j): a part here is the same file whether this process
  * writes all of them or only one (d->part), and so is the joined PDF.
- * Each part carries the fonts and images its pages use.
+ * Each part carries the fonts and images its pages use; the join keeps one
+ * copy of an image both parts have (pdffix.c), while each part keeps its
+ * own font subsets.
  */
 #define _GNU_SOURCE
 #include <cairo-pdf.h>

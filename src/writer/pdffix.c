@@ -390,12 +390,122 @@ dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_p
     return st;
 }
 
+/*
+ * Images the parts share. Each part embeds the images its pages show, so
+ * an image on both sides of a split came twice; the appended pages are
+ * pointed at the first part's copy of an image with the same dictionary
+ * entries and bytes (the second copy is then not written).
+ */
+typedef struct {
+    int id;              /* the object */
+    char *key;           /* its dictionary's entries that describe the pixels */
+    unsigned char *data; /* its stream, as written */
+    size_t n;
+} image_rec;
+
+typedef struct {
+    image_rec *v;
+    int n, cap;
+} image_set;
+
+static void images_free(image_set *s) {
+    for (int i = 0; i < s->n; i++) free(s->v[i].key), free(s->v[i].data);
+    free(s->v);
+}
+
+/* Room for one more record; 0 on OOM (the image is then just not shared). */
+static int grow(image_set *s) {
+    if (s->n < s->cap) return 1;
+    int cap = s->cap ? 2 * s->cap : 16;
+    image_rec *v = realloc(s->v, (size_t)cap * sizeof *v);
+    if (!v) return 0;
+    s->v = v;
+    s->cap = cap;
+    return 1;
+}
+
+/* The names in dictionary `d` (malloc'd, NULL-terminated; qpdf's C API walks one dict at a time). */
+static char **dict_keys(qpdf_data q, qpdf_oh d) {
+    int n = 0, cap = 8;
+    char **v = malloc((size_t)cap * sizeof *v);
+    qpdf_oh_begin_dict_key_iter(q, d);
+    while (v && qpdf_oh_dict_more_keys(q)) {
+        if (n + 1 == cap) {
+            char **g = realloc(v, (size_t)(cap *= 2) * sizeof *v);
+            if (!g) break;
+            v = g;
+        }
+        v[n++] = strdup(qpdf_oh_dict_next_key(q));
+    }
+    if (v) v[n] = NULL;
+    return v;
+}
+
+/* An image record for stream `o` (0 when it is not a plain image, or on OOM). */
+static int image_of(qpdf_data q, qpdf_oh o, image_rec *r) {
+    if (!qpdf_oh_is_stream(q, o)) return 0;
+    qpdf_oh d = qpdf_oh_get_dict(q, o);
+    if (!name_is(q, d, "/Subtype", "/Image") || qpdf_oh_has_key(q, d, "/SMask")) return 0;
+    dk_buf k = {0};
+    static const char *const keys[] = {"/Width", "/Height", "/BitsPerComponent", "/ColorSpace",
+                                       "/Filter", "/DecodeParms", "/Decode", "/Mask", NULL};
+    for (int i = 0; keys[i]; i++)
+        dk_buf_printf(&k, "%s %s\n", keys[i], qpdf_oh_unparse_resolved(q, qpdf_oh_get_key(q, d, keys[i])));
+    unsigned char *data = NULL;
+    size_t n = 0;
+    if (k.oom || qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &data, &n) & QPDF_ERRORS) {
+        dk_buf_free(&k);
+        free(data);
+        return 0;
+    }
+    *r = (image_rec){qpdf_oh_get_object_id(q, o), k.p, data, n};
+    return 1;
+}
+
+/*
+ * The images in the /XObject resources of pages [from, to) of q: with
+ * `add`, recorded in `set` (the first part's); else each that has a
+ * recorded twin is replaced by it.
+ */
+static void page_images(qpdf_data q, int from, int to, image_set *set, int add) {
+    for (int p = from; p < to; p++) {
+        qpdf_oh xo = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)p), "/Resources"),
+                                     "/XObject");
+        if (!qpdf_oh_is_dictionary(q, xo)) continue;
+        char **names = dict_keys(q, xo);
+        for (int i = 0; names && names[i]; i++) {
+            qpdf_oh o = qpdf_oh_get_key(q, xo, names[i]);
+            int id = qpdf_oh_get_object_id(q, o), known = 0;
+            for (int k = 0; k < set->n && !known; k++) known = set->v[k].id == id;
+            image_rec r;
+            if (known || !image_of(q, o, &r)) continue;
+            int same = -1;
+            for (int k = 0; k < set->n && same < 0; k++)
+                if (set->v[k].n == r.n && !strcmp(set->v[k].key, r.key) && !memcmp(set->v[k].data, r.data, r.n))
+                    same = k;
+            if (same >= 0) { /* a copy of a first-part image: show that one */
+                qpdf_oh_replace_key(q, xo, names[i], qpdf_get_object_by_id(q, set->v[same].id, 0));
+            } else if (add && grow(set)) {
+                set->v[set->n++] = r;
+                continue;
+            }
+            free(r.key);
+            free(r.data);
+        }
+        for (int i = 0; names && names[i]; i++) free(names[i]);
+        free(names);
+    }
+}
+
 /* Append the pages and the outline items of `from` to `to` (qpdf copies them over). */
-static int append_doc(qpdf_data to, qpdf_data from) {
+static int append_doc(qpdf_data to, qpdf_data from, image_set *images) {
+    int n0 = qpdf_get_num_pages(to);
+    if (images->n == 0) page_images(to, 0, n0, images, 1);
     int n = qpdf_get_num_pages(from);
     for (int i = 0; i < n; i++)
         if (qpdf_add_page(to, from, qpdf_get_page_n(from, (size_t)i), QPDF_FALSE) & QPDF_ERRORS)
             return 0;
+    page_images(to, n0, n0 + n, images, 0);
     qpdf_oh outlines = qpdf_oh_get_key(to, qpdf_get_root(to), "/Outlines");
     qpdf_oh first = qpdf_oh_get_key(from, qpdf_oh_get_key(from, qpdf_get_root(from), "/Outlines"), "/First");
     if (!qpdf_oh_is_dictionary(from, first)) return !qpdf_has_error(to);
@@ -433,9 +543,11 @@ dk_status dk_pdf_join(dk_ctx *ctx, const char *const *parts, int n, const char *
     if (!f) return DK_ENOMEM;
     dk_status st = DK_OK;
     int opened = 0;
+    image_set images = {0};
     for (; opened < n && st == DK_OK; opened++) st = pdf_open(ctx, parts[opened], &f[opened]);
     for (int k = 1; k < n && st == DK_OK; k++)
-        if (!append_doc(f[0].q, f[k].q)) st = fail(ctx, f[0].q, "join", parts[k]);
+        if (!append_doc(f[0].q, f[k].q, &images)) st = fail(ctx, f[0].q, "join", parts[k]);
+    images_free(&images);
     /* the others' stream data is read while the first is written */
     if (st == DK_OK) st = pdf_finish(ctx, f[0].q, parts[0], out_path, fix);
     for (int k = 0; k < opened; k++) pdf_close(ctx, &f[k]);
