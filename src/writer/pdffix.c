@@ -406,11 +406,33 @@ typedef struct {
 typedef struct {
     image_rec *v;
     int n, cap;
+    int (*seen)[2]; /* objects looked at already: id, and the id it is replaced by (0: none) */
+    int nseen, capseen;
 } image_set;
 
 static void images_free(image_set *s) {
     for (int i = 0; i < s->n; i++) free(s->v[i].key), free(s->v[i].data);
     free(s->v);
+    free(s->seen);
+}
+
+/* What object `id` was found to be: 1 and *twin (0: not a shared image), or 0 when not seen. */
+static int seen(const image_set *s, int id, int *twin) {
+    for (int i = s->nseen - 1; i >= 0; i--)
+        if (s->seen[i][0] == id) return *twin = s->seen[i][1], 1;
+    return 0;
+}
+
+static void remember(image_set *s, int id, int twin) {
+    if (s->nseen == s->capseen) {
+        int cap = s->capseen ? 2 * s->capseen : 64;
+        int (*v)[2] = realloc(s->seen, (size_t)cap * sizeof *v);
+        if (!v) return; /* looked at again next time */
+        s->seen = v;
+        s->capseen = cap;
+    }
+    s->seen[s->nseen][0] = id;
+    s->seen[s->nseen++][1] = twin;
 }
 
 /* Room for one more record; 0 on OOM (the image is then just not shared). */
@@ -475,22 +497,22 @@ static void page_images(qpdf_data q, int from, int to, image_set *set, int add) 
         char **names = dict_keys(q, xo);
         for (int i = 0; names && names[i]; i++) {
             qpdf_oh o = qpdf_oh_get_key(q, xo, names[i]);
-            int id = qpdf_oh_get_object_id(q, o), known = 0;
-            for (int k = 0; k < set->n && !known; k++) known = set->v[k].id == id;
-            image_rec r;
-            if (known || !image_of(q, o, &r)) continue;
-            int same = -1;
-            for (int k = 0; k < set->n && same < 0; k++)
-                if (set->v[k].n == r.n && !strcmp(set->v[k].key, r.key) && !memcmp(set->v[k].data, r.data, r.n))
-                    same = k;
-            if (same >= 0) { /* a copy of a first-part image: show that one */
-                qpdf_oh_replace_key(q, xo, names[i], qpdf_get_object_by_id(q, set->v[same].id, 0));
-            } else if (add && grow(set)) {
-                set->v[set->n++] = r;
-                continue;
+            int id = qpdf_oh_get_object_id(q, o), twin = 0;
+            if (!seen(set, id, &twin)) {
+                image_rec r;
+                if (image_of(q, o, &r)) {
+                    for (int k = 0; k < set->n && !twin; k++)
+                        if (set->v[k].n == r.n && !strcmp(set->v[k].key, r.key) &&
+                            !memcmp(set->v[k].data, r.data, r.n))
+                            twin = set->v[k].id;
+                    if (!twin && add && grow(set)) set->v[set->n++] = r, r.key = NULL, r.data = NULL;
+                    free(r.key);
+                    free(r.data);
+                }
+                remember(set, id, twin);
             }
-            free(r.key);
-            free(r.data);
+            /* a copy of a first-part image: show that one */
+            if (twin && twin != id) qpdf_oh_replace_key(q, xo, names[i], qpdf_get_object_by_id(q, twin, 0));
         }
         for (int i = 0; names && names[i]; i++) free(names[i]);
         free(names);
