@@ -141,37 +141,6 @@ done:
     return st;
 }
 
-/*
- * One pixel surface serves every slide of a deck (a fresh 1920x1080 one is
- * 8 MB of new pages to fault in); reused, it is first cleared to what a
- * new one holds, transparent black.
- */
-typedef struct {
-    dk_writer base;
-    cairo_surface_t *surf;
-} png_writer;
-
-static void drop_surface(png_writer *pw) {
-    if (pw->surf) cairo_surface_destroy(pw->surf);
-    pw->surf = NULL;
-}
-
-static cairo_surface_t *slide_surface(png_writer *pw, const dk_deck_info *d) {
-    cairo_format_t fmt = d->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24;
-    int w = (int)lround(d->width * d->scale), h = (int)lround(d->height * d->scale);
-    cairo_surface_t *s = pw->surf;
-    if (s && cairo_image_surface_get_format(s) == fmt && cairo_image_surface_get_width(s) == w &&
-        cairo_image_surface_get_height(s) == h) {
-        cairo_t *cr = cairo_create(s);
-        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
-        cairo_paint(cr);
-        cairo_destroy(cr);
-        return s;
-    }
-    drop_surface(pw);
-    return pw->surf = cairo_image_surface_create(fmt, w, h);
-}
-
 static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
     (void)w;
     (void)d;
@@ -179,8 +148,10 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
 }
 
 static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
-    png_writer *pw = (png_writer *)w;
-    cairo_surface_t *surf = slide_surface(pw, d);
+    (void)w;
+    int pw = (int)lround(d->width * d->scale), ph = (int)lround(d->height * d->scale);
+    cairo_surface_t *surf = cairo_image_surface_create(
+        d->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, d->scale, d->scale);
     dk_status st = dk_outcanvas_paint(cr, d->transparent ? DK_OUT_TRANSPARENT : 0, s->body,
@@ -197,7 +168,7 @@ static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
     if (!s->title && d->deck->title.p) title = strndup(d->deck->title.p, d->deck->title.n);
     if (st == DK_OK) st = encode(surf, d, s->title ? s->title : title, &png);
     free(title);
-    if (st != DK_OK) drop_surface(pw); /* a surface in an error state is not reused */
+    cairo_surface_destroy(surf);
     char *file = st == DK_OK ? dk_slide_file(d, s->index, "png") : NULL;
     if (st == DK_OK && !file) st = DK_ENOMEM;
     if (st == DK_OK && (st = dk_file_write_atomic(file, png.p, png.n)))
@@ -208,21 +179,18 @@ static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
 }
 
 static dk_status png_end(dk_writer *w, const dk_deck_info *d, int ok) {
+    (void)w;
     (void)d;
     (void)ok;
-    drop_surface((png_writer *)w); /* the next deck may have another size */
     return DK_OK;
 }
 
-static void png_destroy(dk_writer *w) {
-    drop_surface((png_writer *)w);
-    free(w);
-}
+static void png_destroy(dk_writer *w) { free(w); }
 
 dk_status dk_writer_png_new(dk_writer **out) {
-    png_writer *pw = calloc(1, sizeof *pw);
-    *out = pw ? &pw->base : NULL;
-    if (!pw) return DK_ENOMEM;
-    pw->base = (dk_writer){png_begin, png_slide, png_end, png_destroy};
+    dk_writer *w = calloc(1, sizeof *w);
+    *out = w;
+    if (!w) return DK_ENOMEM;
+    *w = (dk_writer){png_begin, png_slide, png_end, png_destroy};
     return DK_OK;
 }
