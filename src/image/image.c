@@ -35,6 +35,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jpeglib.h> /* after stdio.h */
 #include <librsvg/rsvg.h>
@@ -43,6 +44,7 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 enum { MAX_SIDE = 32768, WHY_MAX = 320 };
@@ -344,7 +346,7 @@ static void load_png(dk_image *img, const unsigned char *p, size_t n, const char
     int alpha = png_get_color_type(png, info) & PNG_COLOR_MASK_ALPHA;
     w = (int)png_get_image_width(png, info);
     h = (int)png_get_image_height(png, info);
-    s = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    s = dk_image_surface_new(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) png_error(png, "out of memory");
     rows = malloc((size_t)h * sizeof *rows);
     if (!rows) png_error(png, "out of memory");
@@ -439,7 +441,7 @@ static void load_jpeg(dk_image *img, unsigned char *bytes, size_t n, const char 
     else cinfo.out_color_space = G_BYTE_ORDER == G_LITTLE_ENDIAN ? JCS_EXT_BGRX : JCS_EXT_XRGB;
     jpeg_start_decompress(&cinfo);
     int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
-    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    s = dk_image_surface_new(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         *why = cairo_status_to_string(cairo_surface_status(s));
         jpeg_destroy_decompress(&cinfo);
@@ -647,7 +649,7 @@ static void load_pixbuf(dk_image *img, const char *kind, const char **why, char 
     int sstride = gdk_pixbuf_get_rowstride(pb);
     const guchar *src = gdk_pixbuf_read_pixels(pb);
     cairo_surface_t *s =
-        cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+        dk_image_surface_new(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
         cairo_surface_flush(s);
         unsigned char *dst = cairo_image_surface_get_data(s);
@@ -773,6 +775,48 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     return &e->img;
 }
 
+/* ---- pixel memory ------------------------------------------------------------------------ */
+
+typedef struct {
+    void *p;
+    size_t n;
+} mapping;
+
+static const cairo_user_data_key_t mapping_key;
+
+static void unmap(void *m) {
+    munmap(((mapping *)m)->p, ((mapping *)m)->n);
+    free(m);
+}
+
+cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
+    const size_t huge = (size_t)2 << 20;
+    int stride = cairo_format_stride_for_width(f, w);
+    size_t n = stride > 0 && h > 0 ? (size_t)stride * (size_t)h : 0;
+    if (n < huge) return cairo_image_surface_create(f, w, h);
+    size_t len = (n + huge - 1) / huge * huge;
+    char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mapping *m = raw != MAP_FAILED ? malloc(sizeof *m) : NULL;
+    if (!m) {
+        if (raw != MAP_FAILED) munmap(raw, len + huge);
+        return cairo_image_surface_create(f, w, h);
+    }
+    /* keep the 2 MB-aligned `len` bytes inside, give back the rest */
+    size_t head = (huge - (uintptr_t)raw % huge) % huge;
+    if (head) munmap(raw, head);
+    if (huge - head) munmap(raw + head + len, huge - head);
+    *m = (mapping){raw + head, len};
+    madvise(m->p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages as before */
+    cairo_surface_t *s = cairo_image_surface_create_for_data(m->p, f, w, h, stride);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(s, &mapping_key, m, unmap) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        unmap(m);
+        return cairo_image_surface_create(f, w, h);
+    }
+    return s;
+}
+
 /* ---- drawing: pixels on demand -------------------------------------------------------- */
 
 /* A pass-through PNG's pixels, decoded now (once); warned about once if that fails. */
@@ -872,7 +916,7 @@ static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h) {
     int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
     int ss = cairo_image_surface_get_stride(src);
     const unsigned char *sp = cairo_image_surface_get_data(src);
-    cairo_surface_t *dst = cairo_image_surface_create(cairo_image_surface_get_format(src), w, h);
+    cairo_surface_t *dst = dk_image_surface_new(cairo_image_surface_get_format(src), w, h);
     int *xc = NULL, *yc = NULL, *x0 = NULL, *y0 = NULL;
     uint16_t *xw = NULL, *yw = NULL;
     int *xf = box_taps(sw, w, &xc, &x0, &xw), *yf = box_taps(sh, h, &yc, &y0, &yw);

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../image/image.h"
 #include "outcanvas.h"
 #include "writer.h"
 
@@ -150,7 +151,7 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
 static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
     (void)w;
     int pw = (int)lround(d->width * d->scale), ph = (int)lround(d->height * d->scale);
-    cairo_surface_t *surf = cairo_image_surface_create(
+    cairo_surface_t *surf = dk_image_surface_new(
         d->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, d->scale, d->scale);
