@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,10 @@ static char *output_key(const char *out, const char *deck, int per_slide) {
 }
 
 int main(int argc, char **argv) {
+    /* a render frees and allocates the same few megabytes slide after slide: keep what is
+       freed instead of giving it back to the kernel and faulting it in again (a 1001-slide
+       PDF: 30,000 page faults, half of them this) */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     enum {
         OPT_SCALE = 256, OPT_SIZE, OPT_NOFIX, OPT_OUTSIDE, OPT_STRICT, OPT_VERSION, OPT_PAGES,
         OPT_HANDOUT, OPT_PAPER, OPT_NOTES, OPT_TRANSPARENT, OPT_COMPRESSION, OPT_JSON, OPT_WATCH,
