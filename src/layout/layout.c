@@ -33,6 +33,13 @@
 static void image_size(dk_box *b, double cbw, double cbh, double *w, double *h);
 static void size_atomics(L *l, dk_box *para, dk_box *parent, double width);
 
+/* Does paragraph `para` hold an atomic inline (image, inline-block) or an inline's edge? */
+static int has_atomics(const dk_box *para) {
+    for (int i = 0; i < para->para.nruns; i++)
+        if (para->para.runs[i].atomic) return 1;
+    return 0;
+}
+
 /*
  * Min-content and max-content widths of a box's margin box (CSS Sizing §5),
  * for grid tracks and shrink-to-fit. Percentages of the containing block
@@ -60,8 +67,7 @@ void dkl_intrinsic(L *l, dk_box *b, double *mn, double *mx) {
         /* atomic inlines need their sizes before the text is measured; a percentage-sized
            image is compressible: nothing in min-content, its natural width in max-content
            (CSS Sizing 3 §5.2.2) */
-        int atomics = 0;
-        for (int i = 0; i < b->para.nruns; i++) atomics |= b->para.runs[i].atomic;
+        int atomics = has_atomics(b);
         size_atomics(l, b, b, MEASURE_MIN);
         if (l->text->measure(l->text, l->a, &b->para, &cmin, atomics ? NULL : &cmax) != DK_OK)
             l->st = DK_ENOMEM;
@@ -456,12 +462,6 @@ static void size_atomics(L *l, dk_box *para, dk_box *parent, double width) {
                                   p->text->lines[p->text->nlines - 1].baseline;
         }
     }
-}
-
-static int has_atomics(const dk_box *para) {
-    for (int i = 0; i < para->para.nruns; i++)
-        if (para->para.runs[i].atomic) return 1;
-    return 0;
 }
 
 /*
