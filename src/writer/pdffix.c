@@ -25,6 +25,7 @@
 #include "../image/pngpass.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,33 +421,26 @@ typedef struct {
 typedef struct {
     image_rec *v;
     int n, cap;
-    int (*seen)[2]; /* objects looked at already: id, and the id it is replaced by (0: none) */
-    int nseen, capseen;
+    GHashTable *seen; /* objects looked at already: id -> the id it is replaced by (0: none) */
 } image_set;
 
 static void images_free(image_set *s) {
     for (int i = 0; i < s->n; i++) free(s->v[i].key), free(s->v[i].data);
     free(s->v);
-    free(s->seen);
+    if (s->seen) g_hash_table_destroy(s->seen);
 }
 
 /* What object `id` was found to be: 1 and *twin (0: not a shared image), or 0 when not seen. */
-static int seen(const image_set *s, int id, int *twin) {
-    for (int i = s->nseen - 1; i >= 0; i--)
-        if (s->seen[i][0] == id) return *twin = s->seen[i][1], 1;
-    return 0;
+static int seen(image_set *s, int id, int *twin) {
+    gpointer v;
+    if (!s->seen) s->seen = g_hash_table_new(NULL, NULL);
+    if (!g_hash_table_lookup_extended(s->seen, GINT_TO_POINTER(id), NULL, &v)) return 0;
+    *twin = GPOINTER_TO_INT(v);
+    return 1;
 }
 
 static void remember(image_set *s, int id, int twin) {
-    if (s->nseen == s->capseen) {
-        int cap = s->capseen ? 2 * s->capseen : 64;
-        int (*v)[2] = realloc(s->seen, (size_t)cap * sizeof *v);
-        if (!v) return; /* looked at again next time */
-        s->seen = v;
-        s->capseen = cap;
-    }
-    s->seen[s->nseen][0] = id;
-    s->seen[s->nseen++][1] = twin;
+    g_hash_table_insert(s->seen, GINT_TO_POINTER(id), GINT_TO_POINTER(twin));
 }
 
 /* Room for one more record; 0 on OOM (the image is then just not shared). */
