@@ -24,7 +24,6 @@
 #include "../layout/layout.h"
 #include "../marp/marp.h"
 #include "../md/md.h"
-#include "../writer/pdffix.h"
 #include "../writer/writer.h"
 #include "../text/fonts.h"
 #include "../text/text.h"
@@ -945,53 +944,7 @@ dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk
     return render_source(name, src, n, src ? DK_OK : DK_ENOMEM, o, nwarn);
 }
 
-/* One part's PART.info (pdf.c's part_info) into the join's tables; 0 when it is not one. */
-static int read_part_info(const char *part, char **output, char **lang, dk_pdf_dest **dests,
-                          int *nd, int *first) {
-    dk_buf name = {0};
-    dk_buf_printf(&name, "%s.info", part);
-    char *text = NULL;
-    size_t n = 0;
-    int ok = !name.oom && dk_file_read(name.p, &text, &n) == DK_OK &&
-             strncmp(text, "deckle pdf part\n", 16) == 0;
-    *first = -1;
-    for (char *line = ok ? text + 16 : NULL; ok && line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end) *end = 0;
-        int rank, index;
-        double y;
-        if (!strncmp(line, "output ", 7)) {
-            ok = !*output ? (*output = strdup(line + 7)) != NULL : strcmp(*output, line + 7) == 0;
-        } else if (!strncmp(line, "lang ", 5)) {
-            if (!*lang) ok = (*lang = strdup(line + 5)) != NULL;
-        } else if (sscanf(line, "slide %d %d %lg", &rank, &index, &y) == 3 && rank >= 0) {
-            dk_pdf_dest *g = realloc(*dests, (size_t)(*nd + 1) * sizeof **dests);
-            ok = g != NULL;
-            if (g) {
-                *dests = g;
-                g[(*nd)++] = (dk_pdf_dest){index, rank, 0, y};
-                if (*first < 0 || rank < *first) *first = rank;
-            }
-        } else {
-            ok = 0;
-        }
-        line = end ? end + 1 : NULL;
-    }
-    free(text);
-    unlink(name.p);
-    dk_buf_free(&name);
-    return ok && *first >= 0;
-}
-
-void dk_render_discard(const char *const *parts, int n) {
-    for (int i = 0; i < n; i++) {
-        dk_buf info = {0};
-        dk_buf_printf(&info, "%s.info", parts[i]);
-        if (!info.oom) unlink(info.p);
-        dk_buf_free(&info);
-        unlink(parts[i]);
-    }
-}
+void dk_render_discard(const char *const *parts, int n) { dk_pdf_discard_parts(parts, n); }
 
 dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o) {
     dk_ctx ctx;
@@ -1002,40 +955,9 @@ dk_status dk_render_join(const char *deck, const char *const *parts, int n, cons
         ctx.on_diag = o->hooks->diag;
         ctx.diag_ud = o->hooks->ud;
     }
-    char *output = NULL, *lang = NULL;
-    dk_pdf_dest *dests = NULL;
-    int nd = 0, ok = n == DK_PDF_PARTS, first[DK_PDF_PARTS];
-    const char *order[DK_PDF_PARTS];
-    for (int i = 0; i < n; i++) {
-        int f = -1;
-        ok &= read_part_info(parts[i], &output, &lang, &dests, &nd, &f);
-        if (i < DK_PDF_PARTS) order[i] = parts[i], first[i] = f;
-    }
-    /* the parts in slide order, and every page of the PDF in one of them once */
-    int *labels = ok ? calloc((size_t)nd, sizeof *labels) : NULL;
-    ok &= labels != NULL;
-    if (ok && first[1] < first[0]) {
-        const char *t = order[0];
-        order[0] = order[1], order[1] = t;
-    }
-    for (int i = 0; ok && i < nd; i++) {
-        ok = dests[i].page < nd && !labels[dests[i].page];
-        if (ok) labels[dests[i].page] = dests[i].slide;
-    }
-    dk_status st = DK_EIO;
-    if (!ok) {
-        dk_diag_error_code(&ctx, DK_NOPOS, "output-unwritable",
-                           "the PDF's parts do not fit together (a part is missing or damaged)");
-    } else {
-        dk_pdf_fix fix = {.source_date_epoch = o->source_date_epoch, .lang = lang, .dests = dests,
-                          .ndests = nd, .labels = labels, .nlabels = nd};
-        st = dk_pdf_join(&ctx, order, n, output, &fix);
-        if (st == DK_OK && o->hooks && o->hooks->output) o->hooks->output(o->hooks->ud, output);
-    }
-    for (int i = 0; i < n; i++) unlink(parts[i]);
-    free(labels);
-    free(dests);
+    char *output = NULL;
+    dk_status st = dk_pdf_join_parts(&ctx, parts, n, n == DK_PDF_PARTS, o->source_date_epoch, &output);
+    if (st == DK_OK && o->hooks && o->hooks->output) o->hooks->output(o->hooks->ud, output);
     free(output);
-    free(lang);
     return st;
 }

@@ -223,7 +223,7 @@ static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
 /*
  * A part left for the caller to join (d->part): beside it, PART.info says
  * where the joined PDF goes, its language, and where this part's slides
- * are: "slide RANK INDEX Y" (dk_render_join reads it).
+ * are: "slide RANK INDEX Y" (read_part_info reads it back).
  */
 static dk_status part_info(pdf_writer *p, const dk_deck_info *d, const char *part) {
     dk_buf b = {0};
@@ -271,6 +271,96 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
     for (int i = 0; i < d->nparts; i++)
         if (p->parts[i]) unlink(p->parts[i]);
     return ok ? st : DK_OK;
+}
+
+/* ---- parts written by slices, joined by the caller ---------------------------------- */
+
+/* One part's PART.info (part_info) into the join's tables, then removed; 0 when it is not one. */
+static int read_part_info(const char *part, char **output, char **lang, dk_pdf_dest **dests,
+                          int *nd, int *first) {
+    dk_buf name = {0};
+    dk_buf_printf(&name, "%s.info", part);
+    char *text = NULL;
+    size_t n = 0;
+    int ok = !name.oom && dk_file_read(name.p, &text, &n) == DK_OK &&
+             strncmp(text, "deckle pdf part\n", 16) == 0;
+    *first = -1;
+    for (char *line = ok ? text + 16 : NULL; ok && line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end) *end = 0;
+        int rank, index;
+        double y;
+        if (!strncmp(line, "output ", 7)) {
+            ok = !*output ? (*output = strdup(line + 7)) != NULL : strcmp(*output, line + 7) == 0;
+        } else if (!strncmp(line, "lang ", 5)) {
+            if (!*lang) ok = (*lang = strdup(line + 5)) != NULL;
+        } else if (sscanf(line, "slide %d %d %lg", &rank, &index, &y) == 3 && rank >= 0) {
+            dk_pdf_dest *g = realloc(*dests, (size_t)(*nd + 1) * sizeof **dests);
+            ok = g != NULL;
+            if (g) {
+                *dests = g;
+                g[(*nd)++] = (dk_pdf_dest){index, rank, 0, y};
+                if (*first < 0 || rank < *first) *first = rank;
+            }
+        } else {
+            ok = 0;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(text);
+    if (!name.oom) unlink(name.p);
+    dk_buf_free(&name);
+    return ok && *first >= 0;
+}
+
+void dk_pdf_discard_parts(const char *const *parts, int n) {
+    for (int i = 0; i < n; i++) {
+        dk_buf info = {0};
+        dk_buf_printf(&info, "%s.info", parts[i]);
+        if (!info.oom) unlink(info.p);
+        dk_buf_free(&info);
+        unlink(parts[i]);
+    }
+}
+
+dk_status dk_pdf_join_parts(dk_ctx *ctx, const char *const *parts, int n, int complete,
+                            long source_date_epoch, char **output) {
+    char *lang = NULL;
+    dk_pdf_dest *dests = NULL;
+    int nd = 0, ok = complete && n > 0;
+    const char **order = calloc((size_t)(n > 0 ? n : 1), sizeof *order);
+    int *first = calloc((size_t)(n > 0 ? n : 1), sizeof *first);
+    ok &= order && first;
+    /* the parts in slide order (by their first slide) */
+    for (int i = 0; ok && i < n; i++) {
+        int f = -1, k = i;
+        ok = read_part_info(parts[i], output, &lang, &dests, &nd, &f);
+        for (; k > 0 && first[k - 1] > f; k--) order[k] = order[k - 1], first[k] = first[k - 1];
+        order[k] = parts[i], first[k] = f;
+    }
+    /* every page of the PDF in one of them, once */
+    int *labels = ok ? calloc((size_t)nd, sizeof *labels) : NULL;
+    ok &= labels != NULL;
+    for (int i = 0; ok && i < nd; i++) {
+        ok = dests[i].page < nd && !labels[dests[i].page];
+        if (ok) labels[dests[i].page] = dests[i].slide;
+    }
+    dk_status st = DK_EIO;
+    if (!ok) {
+        dk_diag_error_code(ctx, DK_NOPOS, "output-unwritable",
+                           "the PDF's parts do not fit together (a part is missing or damaged)");
+    } else {
+        dk_pdf_fix fix = {.source_date_epoch = source_date_epoch, .lang = lang, .dests = dests,
+                          .ndests = nd, .labels = labels, .nlabels = nd};
+        st = dk_pdf_join(ctx, order, n, *output, &fix);
+    }
+    dk_pdf_discard_parts(parts, n);
+    free(order);
+    free(first);
+    free(labels);
+    free(dests);
+    free(lang);
+    return st;
 }
 
 static void pdf_destroy(dk_writer *w) {

@@ -63,6 +63,18 @@ struct dk_writer {
 };
 
 dk_status dk_writer_pdf_new(dk_writer **out);
+
+/*
+ * The parts of one PDF that slices wrote (d->part >= 0, each with its
+ * PART.info), in any order: joined into the PDF their infos name (*output,
+ * malloc'd). `complete`: the caller has every part; without it, or when
+ * the parts do not fit together, an error and DK_EIO. The parts and their
+ * infos are removed in every case.
+ */
+dk_status dk_pdf_join_parts(dk_ctx *ctx, const char *const *parts, int n, int complete,
+                            long source_date_epoch, char **output);
+/* Remove parts (and their infos) that will not be joined. */
+void dk_pdf_discard_parts(const char *const *parts, int n);
 dk_status dk_writer_png_new(dk_writer **out);
 dk_status dk_writer_layout_new(dk_writer **out);
 dk_status dk_writer_html_new(dk_writer **out);
