@@ -98,6 +98,8 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
         ph = dk_handout_get_plan(p->handout)->page_h;
     }
     p->part = -1;
+    /* libqpdf loads while the slides are laid out, unless only a part is written here */
+    if (d->part < 0) dk_pdf_preload();
     dk_str lang = meta(deck, "lang");
     if (!lang.p) lang = meta(deck, "language");
     if (lang.p && !(p->lang = strndup(lang.p, lang.n))) return DK_ENOMEM;

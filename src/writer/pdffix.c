@@ -24,23 +24,105 @@
 
 #include "../image/pngpass.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <glib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <qpdf/qpdf-c.h>
 #include <string.h>
 #include <time.h>
 
+/*
+ * libqpdf is loaded when a PDF is first rewritten (qpdf_ready), not when
+ * the program starts: it and what it links (libstdc++, GnuTLS and its
+ * crypto libraries: 11 of deckle's 56) took 4 ms of every process's start,
+ * PNG runs included. A process that will rewrite a PDF starts loading it on
+ * a thread of its own (dk_pdf_preload) while it lays the slides out. The
+ * functions below are called through Q, looked up once.
+ */
+#define QPDF_FUNCS(X) \
+    X(qpdf_add_page) X(qpdf_cleanup) X(qpdf_get_buffer) X(qpdf_get_buffer_length) \
+    X(qpdf_get_error) X(qpdf_get_error_full_text) X(qpdf_get_num_pages) \
+    X(qpdf_get_object_by_id) X(qpdf_get_page_n) X(qpdf_get_root) X(qpdf_get_trailer) \
+    X(qpdf_has_error) X(qpdf_init) X(qpdf_init_write_memory) X(qpdf_make_indirect_object) \
+    X(qpdf_more_warnings) X(qpdf_next_warning) X(qpdf_oh_append_item) \
+    X(qpdf_oh_begin_dict_key_iter) X(qpdf_oh_copy_foreign_object) X(qpdf_oh_dict_more_keys) \
+    X(qpdf_oh_dict_next_key) X(qpdf_oh_erase_item) X(qpdf_oh_get_array_item) \
+    X(qpdf_oh_get_array_n_items) X(qpdf_oh_get_dict) X(qpdf_oh_get_int_value_as_int) \
+    X(qpdf_oh_get_key) X(qpdf_oh_get_object_id) X(qpdf_oh_get_stream_data) \
+    X(qpdf_oh_get_utf8_value) X(qpdf_oh_has_key) X(qpdf_oh_is_dictionary) X(qpdf_oh_is_integer) \
+    X(qpdf_oh_is_name_and_equals) X(qpdf_oh_is_stream) X(qpdf_oh_is_string) \
+    X(qpdf_oh_new_array) X(qpdf_oh_new_binary_string) X(qpdf_oh_new_dictionary) \
+    X(qpdf_oh_new_integer) X(qpdf_oh_new_name) X(qpdf_oh_new_null) \
+    X(qpdf_oh_new_real_from_double) X(qpdf_oh_new_string) X(qpdf_oh_new_unicode_string) \
+    X(qpdf_oh_parse) X(qpdf_oh_release) X(qpdf_oh_replace_key) X(qpdf_oh_replace_stream_data) \
+    X(qpdf_oh_unparse_resolved) X(qpdf_read) X(qpdf_read_memory) X(qpdf_set_compress_streams) \
+    X(qpdf_set_decode_level) X(qpdf_set_deterministic_ID) X(qpdf_set_object_stream_mode) \
+    X(qpdf_set_suppress_warnings) X(qpdf_silence_errors) X(qpdf_write)
+
+static struct {
+#define QPDF_PTR(f) __typeof__(f) *f;
+    QPDF_FUNCS(QPDF_PTR)
+#undef QPDF_PTR
+} Q;
+
+static pthread_once_t qpdf_once = PTHREAD_ONCE_INIT;
+static char qpdf_error_text[256]; /* why it could not be loaded; "" when it was */
+
+static void qpdf_load(void) {
+    void *lib = dlopen(DK_QPDF_SONAME, RTLD_LAZY | RTLD_LOCAL);
+    const char *missing = NULL;
+    if (lib) {
+#define QPDF_SYM(f) if (!missing && !(*(void **)&Q.f = dlsym(lib, #f))) missing = #f;
+        QPDF_FUNCS(QPDF_SYM)
+#undef QPDF_SYM
+    }
+    if (!lib || missing)
+        snprintf(qpdf_error_text, sizeof qpdf_error_text,
+                 "PDF output needs %s (libqpdf), which could not be loaded: %s%s",
+                 DK_QPDF_SONAME, lib ? "no " : "", lib ? missing : dlerror());
+}
+
+/* Load libqpdf (once per process); DK_EIO with an error on ctx when it cannot be. */
+static dk_status qpdf_ready(dk_ctx *ctx) {
+    pthread_once(&qpdf_once, qpdf_load);
+    if (!qpdf_error_text[0]) return DK_OK;
+    dk_diag_error(ctx, DK_NOPOS, "%s", qpdf_error_text);
+    return DK_EIO;
+}
+
+static void *preload_main(void *arg) {
+    (void)arg;
+    pthread_once(&qpdf_once, qpdf_load);
+    return NULL;
+}
+
+/* A fork waits for a load in progress: the child's loader would be caught half-way. */
+static void preload_before_fork(void) { pthread_once(&qpdf_once, qpdf_load); }
+
+void dk_pdf_preload(void) {
+    static atomic_flag started = ATOMIC_FLAG_INIT;
+    if (atomic_flag_test_and_set(&started)) return;
+    pthread_attr_t attr;
+    pthread_t t;
+    if (pthread_atfork(preload_before_fork, NULL, NULL) != 0 || pthread_attr_init(&attr) != 0)
+        return; /* then it is loaded when first needed */
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_create(&t, &attr, preload_main, NULL);
+    pthread_attr_destroy(&attr);
+}
+
 /* Log every pending qpdf warning as a note (printed only when ctx->verbose). */
 static void drain_warnings(dk_ctx *ctx, qpdf_data q) {
-    while (qpdf_more_warnings(q)) {
-        qpdf_error w = qpdf_next_warning(q);
+    while (Q.qpdf_more_warnings(q)) {
+        qpdf_error w = Q.qpdf_next_warning(q);
         if (!w) break;
         int quiet = ctx->quiet;
         if (!ctx->verbose) ctx->quiet = 1;
-        dk_diag(ctx, DK_DIAG_NOTE, DK_NOPOS, "qpdf: %s", qpdf_get_error_full_text(q, w));
+        dk_diag(ctx, DK_DIAG_NOTE, DK_NOPOS, "qpdf: %s", Q.qpdf_get_error_full_text(q, w));
         ctx->quiet = quiet;
     }
 }
@@ -48,9 +130,9 @@ static void drain_warnings(dk_ctx *ctx, qpdf_data q) {
 /* The pending qpdf error as an error on ctx; always DK_EIO. */
 static dk_status fail(dk_ctx *ctx, qpdf_data q, const char *what, const char *path) {
     const char *msg = "unknown qpdf error";
-    if (qpdf_has_error(q)) {
-        qpdf_error e = qpdf_get_error(q);
-        if (e) msg = qpdf_get_error_full_text(q, e);
+    if (Q.qpdf_has_error(q)) {
+        qpdf_error e = Q.qpdf_get_error(q);
+        if (e) msg = Q.qpdf_get_error_full_text(q, e);
     }
     dk_diag_error(ctx, DK_NOPOS, "cannot %s PDF '%s': %s", what, path, msg);
     return DK_EIO;
@@ -61,11 +143,11 @@ static dk_status fail(dk_ctx *ctx, qpdf_data q, const char *what, const char *pa
  * cairo wrote none and `make` is set; an uninitialized/null handle otherwise.
  */
 static qpdf_oh info_dict(qpdf_data q, int make) {
-    qpdf_oh trailer = qpdf_get_trailer(q);
-    qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
-    if (!qpdf_oh_is_dictionary(q, info) && make) {
-        info = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
-        qpdf_oh_replace_key(q, trailer, "/Info", info);
+    qpdf_oh trailer = Q.qpdf_get_trailer(q);
+    qpdf_oh info = Q.qpdf_oh_get_key(q, trailer, "/Info");
+    if (!Q.qpdf_oh_is_dictionary(q, info) && make) {
+        info = Q.qpdf_make_indirect_object(q, Q.qpdf_oh_new_dictionary(q));
+        Q.qpdf_oh_replace_key(q, trailer, "/Info", info);
     }
     return info;
 }
@@ -77,9 +159,9 @@ static int set_dates(qpdf_data q, long epoch) {
     char date[32];
     if (!gmtime_r(&t, &tm) || !strftime(date, sizeof date, "D:%Y%m%d%H%M%SZ", &tm)) return 0;
     qpdf_oh info = info_dict(q, 1);
-    qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, date));
-    qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, date));
-    return !qpdf_has_error(q);
+    Q.qpdf_oh_replace_key(q, info, "/CreationDate", Q.qpdf_oh_new_string(q, date));
+    Q.qpdf_oh_replace_key(q, info, "/ModDate", Q.qpdf_oh_new_string(q, date));
+    return !Q.qpdf_has_error(q);
 }
 
 /*
@@ -89,15 +171,15 @@ static int set_dates(qpdf_data q, long epoch) {
 static void repair_dates(qpdf_data q) {
     static const char *const keys[] = {"/CreationDate", "/ModDate"};
     qpdf_oh info = info_dict(q, 0);
-    if (!qpdf_oh_is_dictionary(q, info)) return;
+    if (!Q.qpdf_oh_is_dictionary(q, info)) return;
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        qpdf_oh v = qpdf_oh_get_key(q, info, keys[i]);
-        if (!qpdf_oh_is_string(q, v)) continue;
-        const char *s = qpdf_oh_get_utf8_value(q, v);
+        qpdf_oh v = Q.qpdf_oh_get_key(q, info, keys[i]);
+        if (!Q.qpdf_oh_is_string(q, v)) continue;
+        const char *s = Q.qpdf_oh_get_utf8_value(q, v);
         char date[64];
         if (s && s[0] >= '0' && s[0] <= '9' && strlen(s) < sizeof date - 2) {
             snprintf(date, sizeof date, "D:%s", s);
-            qpdf_oh_replace_key(q, info, keys[i], qpdf_oh_new_string(q, date));
+            Q.qpdf_oh_replace_key(q, info, keys[i], Q.qpdf_oh_new_string(q, date));
         }
     }
 }
@@ -105,21 +187,21 @@ static void repair_dates(qpdf_data q) {
 /* The explicit destination for a "slide-N" name, or an uninitialized handle. */
 static qpdf_oh resolve(qpdf_data q, const dk_pdf_fix *fix, const char *name, int *found) {
     *found = 0;
-    if (!name || strncmp(name, "slide-", 6) != 0) return qpdf_oh_new_null(q);
+    if (!name || strncmp(name, "slide-", 6) != 0) return Q.qpdf_oh_new_null(q);
     int n = atoi(name + 6);
     for (int i = 0; i < fix->ndests; i++) {
         const dk_pdf_dest *d = &fix->dests[i];
-        if (d->slide != n || d->page < 0 || d->page >= qpdf_get_num_pages(q)) continue;
-        qpdf_oh a = qpdf_oh_new_array(q);
-        qpdf_oh_append_item(q, a, qpdf_get_page_n(q, (size_t)d->page));
-        qpdf_oh_append_item(q, a, qpdf_oh_new_name(q, "/XYZ"));
-        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, d->x, 2));
-        qpdf_oh_append_item(q, a, qpdf_oh_new_real_from_double(q, d->y, 2));
-        qpdf_oh_append_item(q, a, qpdf_oh_new_null(q));
+        if (d->slide != n || d->page < 0 || d->page >= Q.qpdf_get_num_pages(q)) continue;
+        qpdf_oh a = Q.qpdf_oh_new_array(q);
+        Q.qpdf_oh_append_item(q, a, Q.qpdf_get_page_n(q, (size_t)d->page));
+        Q.qpdf_oh_append_item(q, a, Q.qpdf_oh_new_name(q, "/XYZ"));
+        Q.qpdf_oh_append_item(q, a, Q.qpdf_oh_new_real_from_double(q, d->x, 2));
+        Q.qpdf_oh_append_item(q, a, Q.qpdf_oh_new_real_from_double(q, d->y, 2));
+        Q.qpdf_oh_append_item(q, a, Q.qpdf_oh_new_null(q));
         *found = 1;
         return a;
     }
-    return qpdf_oh_new_null(q);
+    return Q.qpdf_oh_new_null(q);
 }
 
 /*
@@ -128,73 +210,73 @@ static qpdf_oh resolve(qpdf_data q, const dk_pdf_fix *fix, const char *name, int
  * it names a destination that does not exist.
  */
 static int fix_dest(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh o) {
-    qpdf_oh dest = qpdf_oh_get_key(q, o, "/Dest");
+    qpdf_oh dest = Q.qpdf_oh_get_key(q, o, "/Dest");
     const char *key = "/Dest";
     qpdf_oh holder = o;
-    if (!qpdf_oh_is_string(q, dest)) {
-        holder = qpdf_oh_get_key(q, o, "/A");
-        dest = qpdf_oh_get_key(q, holder, "/D");
+    if (!Q.qpdf_oh_is_string(q, dest)) {
+        holder = Q.qpdf_oh_get_key(q, o, "/A");
+        dest = Q.qpdf_oh_get_key(q, holder, "/D");
         key = "/D";
     }
-    if (!qpdf_oh_is_string(q, dest)) return 1;
-    const char *name = qpdf_oh_get_utf8_value(q, dest);
+    if (!Q.qpdf_oh_is_string(q, dest)) return 1;
+    const char *name = Q.qpdf_oh_get_utf8_value(q, dest);
     if (!name || strncmp(name, "slide-", 6) != 0) return 1; /* not ours: left as it is */
     int found;
     qpdf_oh explicit_dest = resolve(q, fix, name, &found);
     if (!found) return 0;
-    qpdf_oh_replace_key(q, holder, key, explicit_dest);
+    Q.qpdf_oh_replace_key(q, holder, key, explicit_dest);
     return 1;
 }
 
 static void fix_outline(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh item, int depth) {
-    for (int guard = 0; qpdf_oh_is_dictionary(q, item) && guard < 100000; guard++) {
+    for (int guard = 0; Q.qpdf_oh_is_dictionary(q, item) && guard < 100000; guard++) {
         fix_dest(q, fix, item);
-        if (depth < 32) fix_outline(q, fix, qpdf_oh_get_key(q, item, "/First"), depth + 1);
-        item = qpdf_oh_get_key(q, item, "/Next");
+        if (depth < 32) fix_outline(q, fix, Q.qpdf_oh_get_key(q, item, "/First"), depth + 1);
+        item = Q.qpdf_oh_get_key(q, item, "/Next");
     }
 }
 
 /* Resolve named slide destinations everywhere; drop links that lead nowhere. */
 static void fix_links(qpdf_data q, const dk_pdf_fix *fix) {
-    int np = qpdf_get_num_pages(q);
+    int np = Q.qpdf_get_num_pages(q);
     for (int i = 0; i < np; i++) {
-        qpdf_oh annots = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)i), "/Annots");
-        int n = qpdf_oh_get_array_n_items(q, annots);
+        qpdf_oh annots = Q.qpdf_oh_get_key(q, Q.qpdf_get_page_n(q, (size_t)i), "/Annots");
+        int n = Q.qpdf_oh_get_array_n_items(q, annots);
         for (int k = n - 1; k >= 0; k--)
-            if (!fix_dest(q, fix, qpdf_oh_get_array_item(q, annots, k)))
-                qpdf_oh_erase_item(q, annots, k);
+            if (!fix_dest(q, fix, Q.qpdf_oh_get_array_item(q, annots, k)))
+                Q.qpdf_oh_erase_item(q, annots, k);
     }
-    qpdf_oh outlines = qpdf_oh_get_key(q, qpdf_get_root(q), "/Outlines");
-    fix_outline(q, fix, qpdf_oh_get_key(q, outlines, "/First"), 0);
+    qpdf_oh outlines = Q.qpdf_oh_get_key(q, Q.qpdf_get_root(q), "/Outlines");
+    fix_outline(q, fix, Q.qpdf_oh_get_key(q, outlines, "/First"), 0);
 }
 
 /* /PageLabels: decimal labels, one range per run of consecutive slide numbers. */
 static void set_labels(qpdf_data q, const int *labels, int n) {
-    qpdf_oh nums = qpdf_oh_new_array(q);
+    qpdf_oh nums = Q.qpdf_oh_new_array(q);
     for (int i = 0; i < n; i++) {
         if (i > 0 && labels[i] == labels[i - 1] + 1) continue;
-        qpdf_oh range = qpdf_oh_new_dictionary(q);
-        qpdf_oh_replace_key(q, range, "/S", qpdf_oh_new_name(q, "/D"));
-        qpdf_oh_replace_key(q, range, "/St", qpdf_oh_new_integer(q, labels[i]));
-        qpdf_oh_append_item(q, nums, qpdf_oh_new_integer(q, i));
-        qpdf_oh_append_item(q, nums, range);
+        qpdf_oh range = Q.qpdf_oh_new_dictionary(q);
+        Q.qpdf_oh_replace_key(q, range, "/S", Q.qpdf_oh_new_name(q, "/D"));
+        Q.qpdf_oh_replace_key(q, range, "/St", Q.qpdf_oh_new_integer(q, labels[i]));
+        Q.qpdf_oh_append_item(q, nums, Q.qpdf_oh_new_integer(q, i));
+        Q.qpdf_oh_append_item(q, nums, range);
     }
-    qpdf_oh tree = qpdf_oh_new_dictionary(q);
-    qpdf_oh_replace_key(q, tree, "/Nums", nums);
-    qpdf_oh_replace_key(q, qpdf_get_root(q), "/PageLabels", tree);
+    qpdf_oh tree = Q.qpdf_oh_new_dictionary(q);
+    Q.qpdf_oh_replace_key(q, tree, "/Nums", nums);
+    Q.qpdf_oh_replace_key(q, Q.qpdf_get_root(q), "/PageLabels", tree);
 }
 
 static int name_is(qpdf_data q, qpdf_oh dict, const char *key, const char *name) {
-    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
-    int is = qpdf_oh_is_name_and_equals(q, v, name);
-    qpdf_oh_release(q, v);
+    qpdf_oh v = Q.qpdf_oh_get_key(q, dict, key);
+    int is = Q.qpdf_oh_is_name_and_equals(q, v, name);
+    Q.qpdf_oh_release(q, v);
     return is;
 }
 
 static int int_of(qpdf_data q, qpdf_oh dict, const char *key) {
-    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
-    int i = qpdf_oh_is_integer(q, v) ? qpdf_oh_get_int_value_as_int(q, v) : -1;
-    qpdf_oh_release(q, v);
+    qpdf_oh v = Q.qpdf_oh_get_key(q, dict, key);
+    int i = Q.qpdf_oh_is_integer(q, v) ? Q.qpdf_oh_get_int_value_as_int(q, v) : -1;
+    Q.qpdf_oh_release(q, v);
     return i;
 }
 
@@ -203,28 +285,30 @@ static void pass_png_one(qpdf_data q, qpdf_oh o, qpdf_oh d) {
     unsigned char *buf = NULL;
     size_t len = 0;
     dk_pngpass_standin_info si;
-    if (!(qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &buf, &len) & QPDF_ERRORS) && buf &&
+    if (!(Q.qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &buf, &len) & QPDF_ERRORS) && buf &&
         dk_pngpass_parse(buf, len, &si) && si.w == int_of(q, d, "/Width") &&
         si.h == int_of(q, d, "/Height")) {
         qpdf_oh cs;
         if (si.ctype == 3) {
-            cs = qpdf_oh_new_array(q);
-            qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/Indexed"));
-            qpdf_oh_append_item(q, cs, qpdf_oh_new_name(q, "/DeviceRGB"));
-            qpdf_oh_append_item(q, cs, qpdf_oh_new_integer(q, si.nplte - 1));
-            qpdf_oh_append_item(q, cs, qpdf_oh_new_binary_string(q, (const char *)si.plte,
+            cs = Q.qpdf_oh_new_array(q);
+            Q.qpdf_oh_append_item(q, cs, Q.qpdf_oh_new_name(q, "/Indexed"));
+            Q.qpdf_oh_append_item(q, cs, Q.qpdf_oh_new_name(q, "/DeviceRGB"));
+            Q.qpdf_oh_append_item(q, cs, Q.qpdf_oh_new_integer(q, si.nplte - 1));
+            Q.qpdf_oh_append_item(q, cs, Q.qpdf_oh_new_binary_string(q, (const char *)si.plte,
                                                                  3 * (size_t)si.nplte));
         } else {
-            cs = qpdf_oh_new_name(q, si.ctype == 2 ? "/DeviceRGB" : "/DeviceGray");
+            cs = Q.qpdf_oh_new_name(q, si.ctype == 2 ? "/DeviceRGB" : "/DeviceGray");
         }
-        qpdf_oh_replace_key(q, d, "/ColorSpace", cs);
-        qpdf_oh_replace_key(q, d, "/BitsPerComponent", qpdf_oh_new_integer(q, si.depth));
-        qpdf_oh parms = qpdf_oh_new_dictionary(q);
-        qpdf_oh_replace_key(q, parms, "/Predictor", qpdf_oh_new_integer(q, 15));
-        qpdf_oh_replace_key(q, parms, "/Colors", qpdf_oh_new_integer(q, dk_pngpass_colors(si.ctype)));
-        qpdf_oh_replace_key(q, parms, "/BitsPerComponent", qpdf_oh_new_integer(q, si.depth));
-        qpdf_oh_replace_key(q, parms, "/Columns", qpdf_oh_new_integer(q, si.w));
-        qpdf_oh_replace_stream_data(q, o, si.idat, si.nidat, qpdf_oh_new_name(q, "/FlateDecode"),
+        Q.qpdf_oh_replace_key(q, d, "/ColorSpace", cs);
+        Q.qpdf_oh_replace_key(q, d, "/BitsPerComponent", Q.qpdf_oh_new_integer(q, si.depth));
+        qpdf_oh parms = Q.qpdf_oh_new_dictionary(q);
+        Q.qpdf_oh_replace_key(q, parms, "/Predictor", Q.qpdf_oh_new_integer(q, 15));
+        Q.qpdf_oh_replace_key(q, parms, "/Colors",
+                              Q.qpdf_oh_new_integer(q, dk_pngpass_colors(si.ctype)));
+        Q.qpdf_oh_replace_key(q, parms, "/BitsPerComponent", Q.qpdf_oh_new_integer(q, si.depth));
+        Q.qpdf_oh_replace_key(q, parms, "/Columns", Q.qpdf_oh_new_integer(q, si.w));
+        Q.qpdf_oh_replace_stream_data(q, o, si.idat, si.nidat,
+                                      Q.qpdf_oh_new_name(q, "/FlateDecode"),
                                     parms);
     }
     free(buf);
@@ -236,17 +320,17 @@ static void pass_png_one(qpdf_data q, qpdf_oh o, qpdf_oh d) {
  * place, with the colour space and predictor that read it.
  */
 static void pass_png(qpdf_data q) {
-    qpdf_oh trailer = qpdf_get_trailer(q);
+    qpdf_oh trailer = Q.qpdf_get_trailer(q);
     int n = int_of(q, trailer, "/Size");
     for (int id = 1; id < n; id++) {
-        qpdf_oh o = qpdf_get_object_by_id(q, id, 0);
-        if (qpdf_oh_is_stream(q, o)) {
-            qpdf_oh d = qpdf_oh_get_dict(q, o);
+        qpdf_oh o = Q.qpdf_get_object_by_id(q, id, 0);
+        if (Q.qpdf_oh_is_stream(q, o)) {
+            qpdf_oh d = Q.qpdf_oh_get_dict(q, o);
             if (name_is(q, d, "/Subtype", "/Image") && name_is(q, d, "/Filter", "/DCTDecode"))
                 pass_png_one(q, o, d);
-            qpdf_oh_release(q, d);
+            Q.qpdf_oh_release(q, d);
         }
-        qpdf_oh_release(q, o);
+        Q.qpdf_oh_release(q, o);
     }
 }
 
@@ -330,7 +414,7 @@ typedef struct {
 static void pdf_close(dk_ctx *ctx, pdf_in *f) {
     if (f->q) {
         drain_warnings(ctx, f->q);
-        qpdf_cleanup(&f->q);
+        Q.qpdf_cleanup(&f->q);
     }
     free(f->in);
     f->in = NULL;
@@ -343,15 +427,15 @@ static void pdf_close(dk_ctx *ctx, pdf_in *f) {
  */
 static dk_status pdf_read(const char *path, pdf_in *f) {
     memset(f, 0, sizeof *f);
-    if (!(f->q = qpdf_init())) return DK_ENOMEM;
-    qpdf_silence_errors(f->q);              /* we check every call ourselves */
-    qpdf_set_suppress_warnings(f->q, QPDF_TRUE); /* warnings come to us, not stderr */
+    if (!(f->q = Q.qpdf_init())) return DK_ENOMEM;
+    Q.qpdf_silence_errors(f->q);              /* we check every call ourselves */
+    Q.qpdf_set_suppress_warnings(f->q, QPDF_TRUE); /* warnings come to us, not stderr */
     /* from memory: qpdf reads a file by seeking and reading a few bytes at a time
        (~20,000 system calls for the seed deck) */
     if (dk_file_read(path, &f->in, &f->nin) == DK_ENOMEM) return DK_ENOMEM;
     if (f->in) repair_xref(f->in, f->nin);
-    if ((f->in ? qpdf_read_memory(f->q, path, f->in, (unsigned long long)f->nin, NULL)
-               : qpdf_read(f->q, path, NULL)) & QPDF_ERRORS)
+    if ((f->in ? Q.qpdf_read_memory(f->q, path, f->in, (unsigned long long)f->nin, NULL)
+               : Q.qpdf_read(f->q, path, NULL)) & QPDF_ERRORS)
         return DK_EIO;
     /* no stand-in in cairo's bytes: no walk over every object */
     if (!f->in || dk_pngpass_present(f->in, f->nin)) pass_png(f->q);
@@ -376,17 +460,19 @@ static dk_status pdf_finish(dk_ctx *ctx, qpdf_data q, const char *in_path, const
         repair_dates(q);
     }
     if (fix->lang && *fix->lang)
-        qpdf_oh_replace_key(q, qpdf_get_root(q), "/Lang", qpdf_oh_new_unicode_string(q, fix->lang));
+        Q.qpdf_oh_replace_key(q, Q.qpdf_get_root(q), "/Lang",
+                              Q.qpdf_oh_new_unicode_string(q, fix->lang));
     fix_links(q, fix);
-    if (fix->labels && fix->nlabels == qpdf_get_num_pages(q)) set_labels(q, fix->labels, fix->nlabels);
-    if (qpdf_init_write_memory(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
-    qpdf_set_object_stream_mode(q, qpdf_o_generate);
-    qpdf_set_compress_streams(q, QPDF_TRUE);
-    qpdf_set_decode_level(q, qpdf_dl_generalized);
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    if (qpdf_write(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
-    size_t n = qpdf_get_buffer_length(q);
-    const unsigned char *p = qpdf_get_buffer(q);
+    if (fix->labels && fix->nlabels == Q.qpdf_get_num_pages(q))
+        set_labels(q, fix->labels, fix->nlabels);
+    if (Q.qpdf_init_write_memory(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
+    Q.qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    Q.qpdf_set_compress_streams(q, QPDF_TRUE);
+    Q.qpdf_set_decode_level(q, qpdf_dl_generalized);
+    Q.qpdf_set_deterministic_ID(q, QPDF_TRUE);
+    if (Q.qpdf_write(q) & QPDF_ERRORS) return fail(ctx, q, "write", out_path);
+    size_t n = Q.qpdf_get_buffer_length(q);
+    const unsigned char *p = Q.qpdf_get_buffer(q);
     if (!p || n == 0) return fail(ctx, q, "write", out_path);
     errno = 0;
     dk_status st = dk_file_write_atomic(out_path, p, n);
@@ -399,7 +485,9 @@ static dk_status pdf_finish(dk_ctx *ctx, qpdf_data q, const char *in_path, const
 dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
                              const dk_pdf_fix *fix) {
     pdf_in f;
-    dk_status st = pdf_open(ctx, in_path, &f);
+    dk_status st = qpdf_ready(ctx);
+    if (st) return st;
+    st = pdf_open(ctx, in_path, &f);
     if (st == DK_OK) st = pdf_finish(ctx, f.q, in_path, out_path, fix);
     pdf_close(ctx, &f);
     return st;
@@ -458,14 +546,14 @@ static int grow(image_set *s) {
 static char **dict_keys(qpdf_data q, qpdf_oh d) {
     int n = 0, cap = 8;
     char **v = malloc((size_t)cap * sizeof *v);
-    qpdf_oh_begin_dict_key_iter(q, d);
-    while (v && qpdf_oh_dict_more_keys(q)) {
+    Q.qpdf_oh_begin_dict_key_iter(q, d);
+    while (v && Q.qpdf_oh_dict_more_keys(q)) {
         if (n + 1 == cap) {
             char **g = realloc(v, (size_t)(cap *= 2) * sizeof *v);
             if (!g) break;
             v = g;
         }
-        v[n++] = strdup(qpdf_oh_dict_next_key(q));
+        v[n++] = strdup(Q.qpdf_oh_dict_next_key(q));
     }
     if (v) v[n] = NULL;
     return v;
@@ -473,22 +561,23 @@ static char **dict_keys(qpdf_data q, qpdf_oh d) {
 
 /* An image record for stream `o` (0 when it is not a plain image, or on OOM). */
 static int image_of(qpdf_data q, qpdf_oh o, image_rec *r) {
-    if (!qpdf_oh_is_stream(q, o)) return 0;
-    qpdf_oh d = qpdf_oh_get_dict(q, o);
-    if (!name_is(q, d, "/Subtype", "/Image") || qpdf_oh_has_key(q, d, "/SMask")) return 0;
+    if (!Q.qpdf_oh_is_stream(q, o)) return 0;
+    qpdf_oh d = Q.qpdf_oh_get_dict(q, o);
+    if (!name_is(q, d, "/Subtype", "/Image") || Q.qpdf_oh_has_key(q, d, "/SMask")) return 0;
     dk_buf k = {0};
     static const char *const keys[] = {"/Width", "/Height", "/BitsPerComponent", "/ColorSpace",
                                        "/Filter", "/DecodeParms", "/Decode", "/Mask", NULL};
     for (int i = 0; keys[i]; i++)
-        dk_buf_printf(&k, "%s %s\n", keys[i], qpdf_oh_unparse_resolved(q, qpdf_oh_get_key(q, d, keys[i])));
+        dk_buf_printf(&k, "%s %s\n", keys[i],
+                      Q.qpdf_oh_unparse_resolved(q, Q.qpdf_oh_get_key(q, d, keys[i])));
     unsigned char *data = NULL;
     size_t n = 0;
-    if (k.oom || qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &data, &n) & QPDF_ERRORS) {
+    if (k.oom || Q.qpdf_oh_get_stream_data(q, o, qpdf_dl_none, NULL, &data, &n) & QPDF_ERRORS) {
         dk_buf_free(&k);
         free(data);
         return 0;
     }
-    *r = (image_rec){qpdf_oh_get_object_id(q, o), k.p, data, n};
+    *r = (image_rec){Q.qpdf_oh_get_object_id(q, o), k.p, data, n};
     return 1;
 }
 
@@ -499,13 +588,14 @@ static int image_of(qpdf_data q, qpdf_oh o, image_rec *r) {
  */
 static void page_images(qpdf_data q, int from, int to, image_set *set, int add) {
     for (int p = from; p < to; p++) {
-        qpdf_oh xo = qpdf_oh_get_key(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)p), "/Resources"),
+        qpdf_oh page = Q.qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh xo = Q.qpdf_oh_get_key(q, Q.qpdf_oh_get_key(q, page, "/Resources"),
                                      "/XObject");
-        if (!qpdf_oh_is_dictionary(q, xo)) continue;
+        if (!Q.qpdf_oh_is_dictionary(q, xo)) continue;
         char **names = dict_keys(q, xo);
         for (int i = 0; names && names[i]; i++) {
-            qpdf_oh o = qpdf_oh_get_key(q, xo, names[i]);
-            int id = qpdf_oh_get_object_id(q, o), twin = 0;
+            qpdf_oh o = Q.qpdf_oh_get_key(q, xo, names[i]);
+            int id = Q.qpdf_oh_get_object_id(q, o), twin = 0;
             if (!seen(set, id, &twin)) {
                 image_rec r;
                 if (image_of(q, o, &r)) {
@@ -520,7 +610,8 @@ static void page_images(qpdf_data q, int from, int to, image_set *set, int add) 
                 remember(set, id, twin);
             }
             /* a copy of a first-part image: show that one */
-            if (twin && twin != id) qpdf_oh_replace_key(q, xo, names[i], qpdf_get_object_by_id(q, twin, 0));
+            if (twin && twin != id)
+                Q.qpdf_oh_replace_key(q, xo, names[i], Q.qpdf_get_object_by_id(q, twin, 0));
         }
         for (int i = 0; names && names[i]; i++) free(names[i]);
         free(names);
@@ -529,41 +620,43 @@ static void page_images(qpdf_data q, int from, int to, image_set *set, int add) 
 
 /* Append the pages and the outline items of `from` to `to` (qpdf copies them over). */
 static int append_doc(qpdf_data to, qpdf_data from, image_set *images) {
-    int n0 = qpdf_get_num_pages(to);
+    int n0 = Q.qpdf_get_num_pages(to);
     if (images->n == 0) page_images(to, 0, n0, images, 1);
-    int n = qpdf_get_num_pages(from);
+    int n = Q.qpdf_get_num_pages(from);
     for (int i = 0; i < n; i++)
-        if (qpdf_add_page(to, from, qpdf_get_page_n(from, (size_t)i), QPDF_FALSE) & QPDF_ERRORS)
+        if (Q.qpdf_add_page(to, from, Q.qpdf_get_page_n(from, (size_t)i), QPDF_FALSE) & QPDF_ERRORS)
             return 0;
     page_images(to, n0, n0 + n, images, 0);
-    qpdf_oh outlines = qpdf_oh_get_key(to, qpdf_get_root(to), "/Outlines");
-    qpdf_oh first = qpdf_oh_get_key(from, qpdf_oh_get_key(from, qpdf_get_root(from), "/Outlines"), "/First");
-    if (!qpdf_oh_is_dictionary(from, first)) return !qpdf_has_error(to);
-    if (!qpdf_oh_is_dictionary(to, outlines)) {
-        outlines = qpdf_make_indirect_object(to, qpdf_oh_parse(to, "<< /Type /Outlines /Count 0 >>"));
-        qpdf_oh_replace_key(to, qpdf_get_root(to), "/Outlines", outlines);
+    qpdf_oh outlines = Q.qpdf_oh_get_key(to, Q.qpdf_get_root(to), "/Outlines");
+    qpdf_oh first = Q.qpdf_oh_get_key(
+        from, Q.qpdf_oh_get_key(from, Q.qpdf_get_root(from), "/Outlines"), "/First");
+    if (!Q.qpdf_oh_is_dictionary(from, first)) return !Q.qpdf_has_error(to);
+    if (!Q.qpdf_oh_is_dictionary(to, outlines)) {
+        outlines = Q.qpdf_make_indirect_object(
+            to, Q.qpdf_oh_parse(to, "<< /Type /Outlines /Count 0 >>"));
+        Q.qpdf_oh_replace_key(to, Q.qpdf_get_root(to), "/Outlines", outlines);
     }
     /* the chain comes over whole (its /Next links); hang it after our last item */
-    qpdf_oh item = qpdf_oh_copy_foreign_object(to, from, first);
-    qpdf_oh last = qpdf_oh_get_key(to, outlines, "/Last");
-    if (qpdf_oh_is_dictionary(to, last)) {
-        qpdf_oh_replace_key(to, last, "/Next", item);
-        qpdf_oh_replace_key(to, item, "/Prev", last);
+    qpdf_oh item = Q.qpdf_oh_copy_foreign_object(to, from, first);
+    qpdf_oh last = Q.qpdf_oh_get_key(to, outlines, "/Last");
+    if (Q.qpdf_oh_is_dictionary(to, last)) {
+        Q.qpdf_oh_replace_key(to, last, "/Next", item);
+        Q.qpdf_oh_replace_key(to, item, "/Prev", last);
     } else {
-        qpdf_oh_replace_key(to, outlines, "/First", item);
+        Q.qpdf_oh_replace_key(to, outlines, "/First", item);
     }
-    int count = qpdf_oh_is_integer(to, qpdf_oh_get_key(to, outlines, "/Count"))
-                    ? qpdf_oh_get_int_value_as_int(to, qpdf_oh_get_key(to, outlines, "/Count"))
+    int count = Q.qpdf_oh_is_integer(to, Q.qpdf_oh_get_key(to, outlines, "/Count"))
+                    ? Q.qpdf_oh_get_int_value_as_int(to, Q.qpdf_oh_get_key(to, outlines, "/Count"))
                     : 0;
-    for (int k = 0; qpdf_oh_is_dictionary(to, item) && k < 1000000; k++) {
-        qpdf_oh_replace_key(to, item, "/Parent", outlines);
+    for (int k = 0; Q.qpdf_oh_is_dictionary(to, item) && k < 1000000; k++) {
+        Q.qpdf_oh_replace_key(to, item, "/Parent", outlines);
         last = item;
         count++;
-        item = qpdf_oh_get_key(to, item, "/Next");
+        item = Q.qpdf_oh_get_key(to, item, "/Next");
     }
-    qpdf_oh_replace_key(to, outlines, "/Last", last);
-    qpdf_oh_replace_key(to, outlines, "/Count", qpdf_oh_new_integer(to, count));
-    return !qpdf_has_error(to);
+    Q.qpdf_oh_replace_key(to, outlines, "/Last", last);
+    Q.qpdf_oh_replace_key(to, outlines, "/Count", Q.qpdf_oh_new_integer(to, count));
+    return !Q.qpdf_has_error(to);
 }
 
 /* One part read on a thread of its own (qpdf objects are independent). */
@@ -584,6 +677,8 @@ static void *read_part(void *arg) {
 dk_status dk_pdf_join(dk_ctx *ctx, const char *const *parts, int n, const char *out_path,
                       const dk_pdf_fix *fix) {
     if (n < 1) return DK_EIO;
+    dk_status st = qpdf_ready(ctx);
+    if (st) return st;
     pdf_in *f = calloc((size_t)n, sizeof *f);
     part_read *r = calloc((size_t)n, sizeof *r);
     if (!f || !r) {
@@ -601,7 +696,6 @@ dk_status dk_pdf_join(dk_ctx *ctx, const char *const *parts, int n, const char *
         if (r[k].started) pthread_join(r[k].thread, NULL);
         else r[k].st = pdf_read(parts[k], &f[k]);
     }
-    dk_status st = DK_OK;
     for (int k = 0; k < n && st == DK_OK; k++) st = opened(ctx, parts[k], &f[k], r[k].st);
     free(r);
     image_set images = {0};

@@ -61,6 +61,13 @@ dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_p
                              const dk_pdf_fix *fix);
 
 /*
+ * Start loading libqpdf on a thread of its own, for a process that will
+ * rewrite a PDF: it is loaded when first needed otherwise (what it costs is
+ * in pdffix.c). Once per process; a fork() waits for the load to end.
+ */
+void dk_pdf_preload(void);
+
+/*
  * dk_pdf_finish_with over the pages of several of cairo's files in turn
  * (a large deck written in parts, pdf.c): the first part's document gets
  * the others' pages and outline items appended, then the same fixes, with

@@ -111,11 +111,20 @@ static dk_status encode(cairo_surface_t *surf, const dk_deck_info *d, const char
     for (int y = 0; y < h; y++) {
         const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
         unsigned char *o = row;
-        if (!alpha) { /* the common case, kept tight: three stores a pixel */
+        if (!alpha) { /* the common case, kept tight */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* one 4-byte store a pixel, R G B and a byte the next pixel overwrites (the
+               row has room for it: w * 4 bytes) */
+            for (int x = 0; x < w; x++, o += 3) {
+                uint32_t p = __builtin_bswap32(src[x] << 8); /* 0x00BBGGRR: R G B 0 in memory */
+                memcpy(o, &p, 4);
+            }
+#else
             for (int x = 0; x < w; x++, o += 3) {
                 uint32_t p = src[x];
                 o[0] = (unsigned char)(p >> 16), o[1] = (unsigned char)(p >> 8), o[2] = (unsigned char)p;
             }
+#endif
             png_write_row(png, row);
             continue;
         }
