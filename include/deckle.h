@@ -119,6 +119,20 @@ DECKLE_API deckle_status deckle_options_set(deckle_options *o, const char *name,
 DECKLE_API deckle_status deckle_pdf_join(const char *deck, const char *const *parts, int n,
                                          const deckle_options *o);
 DECKLE_API void deckle_pdf_discard(const char *const *parts, int n);
+/*
+ * The driver's process takes charge of a part a slice reported from another
+ * process: deckle_remove_temporary_files removes it (and what goes with
+ * it) until deckle_pdf_join or deckle_pdf_discard does.
+ */
+DECKLE_API void deckle_pdf_track(const char *part);
+
+/*
+ * Remove the files this process is writing under temporary names (a PDF
+ * being written, parts not yet joined): for a handler of SIGTERM or SIGINT
+ * that then ends the process, so that no half-written file is left beside
+ * the output. Async-signal-safe. Finished outputs are not touched.
+ */
+DECKLE_API void deckle_remove_temporary_files(void);
 
 /* Why the last deckle_options_set failed, as a sentence ("" if it did not). */
 DECKLE_API const char *deckle_options_error(const deckle_options *o);

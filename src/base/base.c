@@ -5,6 +5,7 @@
 #include "base.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -393,6 +394,45 @@ dk_status dk_file_read_max(const char *path, size_t max, char **out, size_t *n) 
     return DK_OK;
 }
 
+/* The tracked paths: a slot is claimed and given up atomically, and a handler only reads. */
+static _Atomic(char *) tmp_slot[DK_TMP_MAX];
+
+void dk_tmp_track(const char *path) {
+    for (int i = 0; i < DK_TMP_MAX; i++) {
+        char *p = atomic_load(&tmp_slot[i]);
+        if (p && strcmp(p, path) == 0) return; /* tracked already */
+    }
+    char *copy = strdup(path);
+    if (!copy) return;
+    for (int i = 0; i < DK_TMP_MAX; i++) {
+        char *none = NULL;
+        if (atomic_compare_exchange_strong(&tmp_slot[i], &none, copy)) return;
+    }
+    free(copy);
+}
+
+void dk_tmp_untrack(const char *path) {
+    for (int i = 0; i < DK_TMP_MAX; i++) {
+        char *p = atomic_load(&tmp_slot[i]);
+        if (p && strcmp(p, path) == 0 && atomic_compare_exchange_strong(&tmp_slot[i], &p, NULL)) {
+            free(p);
+            return;
+        }
+    }
+}
+
+void dk_tmp_unlink(const char *path) {
+    unlink(path);
+    dk_tmp_untrack(path);
+}
+
+void dk_tmp_remove_all(void) {
+    for (int i = 0; i < DK_TMP_MAX; i++) {
+        char *p = atomic_load(&tmp_slot[i]);
+        if (p) unlink(p);
+    }
+}
+
 dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);
@@ -404,6 +444,7 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
         free(tmp);
         return DK_EIO;
     }
+    dk_tmp_track(tmp);
     const char *q = p;
     size_t left = n;
     while (left) {
@@ -423,7 +464,8 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
     umask(um);
     if (ok) ok = chmod(tmp, 0666 & ~um) == 0;
     if (ok) ok = rename(tmp, path) == 0;
-    if (!ok) unlink(tmp);
+    if (ok) dk_tmp_untrack(tmp);
+    else dk_tmp_unlink(tmp);
     free(tmp);
     return ok ? DK_OK : DK_EIO;
 }

@@ -334,7 +334,10 @@ static void apply_record(task_sink *t, char *line, int *status, double *ms) {
         if (n >= 2) cb_input(t, f[1]);
         break;
     case 'P':
-        if (n >= 2) cb_pdf_part(t, f[1]);
+        if (n >= 2) {
+            deckle_pdf_track(f[1]); /* this process's to remove now (on_terminate) */
+            cb_pdf_part(t, f[1]);
+        }
         break;
     case 'D':
         if (n >= 9) {
@@ -415,6 +418,29 @@ typedef struct {
     double ms;
 } worker;
 
+/* The running workers, for on_terminate: cli_run's array and its length. */
+static worker *volatile live;
+static volatile sig_atomic_t nlive;
+
+static void on_terminate(int sig) {
+    for (int i = 0; i < nlive; i++) kill(live[i].pid, sig);
+    deckle_remove_temporary_files();
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when the handler returns: the process ends by the signal */
+}
+
+void cli_handle_termination(void) {
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa = {0}, old;
+        /* one ignored stays ignored (nohup; SIGINT in a shell's background job) */
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        sa.sa_handler = on_terminate;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* Fork a worker for task `tk`; returns 0 and fills *w, or -1 (the task failed to start). */
 static int spawn(run_state *rs, deckle_options *o, const char *path, const task *tk, worker *w) {
     int fds[2];
@@ -428,6 +454,7 @@ static int spawn(run_state *rs, deckle_options *o, const char *path, const task 
     }
     if (pid == 0) {
         close(fds[0]);
+        nlive = 0; /* its siblings are not its to signal */
         signal(SIGPIPE, SIG_DFL);
         pipe_fd = fds[1];
         double t0 = cli_now_ms();
@@ -527,13 +554,14 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
         run_here(&rs, o, decks[0], &tasks[0]);
     } else {
         worker *ws = xrealloc(NULL, (size_t)jobs * sizeof *ws);
+        live = ws;
         struct pollfd *pf = xrealloc(NULL, (size_t)jobs * sizeof *pf);
         int running = 0, next = 0;
         while (next < ntasks || running > 0) {
             while (running < jobs && next < ntasks) {
                 const task *tk = &tasks[next++];
                 if (spawn(&rs, o, decks[tk->deck], tk, &ws[running]) == 0) {
-                    running++;
+                    nlive = ++running;
                 } else {
                     /* no process to spare: render it here */
                     run_here(&rs, o, decks[tk->deck], tk);
@@ -549,10 +577,11 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
                 reap(&rs, &ws[i]);
                 ws[i] = ws[running - 1];
                 pf[i] = pf[running - 1];
-                running--;
+                nlive = --running;
                 i--;
             }
         }
+        nlive = 0;
         free(ws);
         free(pf);
     }

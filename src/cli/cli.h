@@ -69,6 +69,14 @@ typedef struct {
 int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, int n,
             deck_report *reports);
 
+/*
+ * SIGTERM, SIGINT and SIGHUP (those not ignored) end the run without
+ * leaving half-written files: the workers get the signal too, and each
+ * process removes its temporary files (deckle_remove_temporary_files)
+ * before it ends by the signal. For cli_run; --watch has its own handler.
+ */
+void cli_handle_termination(void);
+
 /* Free what cli_run put into the reports and reset them. */
 void cli_reports_free(deck_report *reports, int n);
 

@@ -310,6 +310,7 @@ int main(int argc, char **argv) {
         goto done;
     }
     double t0 = cli_now_ms();
+    cli_handle_termination();
     rc = cli_run(&s, o, decks, ndecks, reports);
     if (s.json) cli_json(stdout, &s, reports, ndecks, rc, cli_now_ms() - t0);
     if (fflush(stdout) != 0 && rc < EXIT_OUTPUT) rc = EXIT_OUTPUT;

@@ -245,6 +245,10 @@ deckle_status deckle_pdf_join(const char *deck, const char *const *parts, int n,
 
 void deckle_pdf_discard(const char *const *parts, int n) { dk_render_discard(parts, n); }
 
+void deckle_pdf_track(const char *part) { dk_render_track(part); }
+
+void deckle_remove_temporary_files(void) { dk_tmp_remove_all(); }
+
 char *deckle_output_path(const char *tmpl, const char *deck_path, int n) {
     return dk_output_expand(tmpl, deck_path, n);
 }

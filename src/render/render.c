@@ -946,6 +946,8 @@ dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk
 
 void dk_render_discard(const char *const *parts, int n) { dk_pdf_discard_parts(parts, n); }
 
+void dk_render_track(const char *part) { dk_pdf_track_part(part); }
+
 dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o) {
     dk_ctx ctx;
     dk_ctx_init(&ctx, deck, NULL, 0);

@@ -69,6 +69,8 @@ void dk_options_init(dk_options *o);
 dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o);
 /* Remove parts that will not be joined (a slice failed). */
 void dk_render_discard(const char *const *parts, int n);
+/* The caller takes charge of a part another process wrote (dk_pdf_track_part). */
+void dk_render_track(const char *part);
 
 /*
  * A --size value: "WxH" in CSS px (scale untouched), or a preset for where

@@ -115,6 +115,7 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
 static dk_status open_surface(pdf_writer *p, const dk_deck_info *d, double pw, double ph) {
     const dk_deck *deck = d->deck;
     p->surface = cairo_pdf_surface_create(p->tmp, pw, ph);
+    dk_tmp_track(p->tmp);
     if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", d->output,
                       cairo_status_to_string(cairo_surface_status(p->surface)));
@@ -257,7 +258,7 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
                       .labels = p->handout ? NULL : p->labels, .nlabels = p->k};
     if (!p->parts) {
         if (st == DK_OK) st = dk_pdf_finish_with(d->ctx, p->tmp, d->output, &fix);
-        unlink(p->tmp);
+        dk_tmp_unlink(p->tmp);
         return ok ? st : DK_OK;
     }
     if (d->part >= 0 && p->parts[d->part]) {
@@ -271,7 +272,7 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
         st = dk_pdf_join(d->ctx, (const char *const *)p->parts, d->nparts, d->output, &fix);
     }
     for (int i = 0; i < d->nparts; i++)
-        if (p->parts[i]) unlink(p->parts[i]);
+        if (p->parts[i]) dk_tmp_unlink(p->parts[i]);
     return ok ? st : DK_OK;
 }
 
@@ -310,18 +311,26 @@ static int read_part_info(const char *part, char **output, char **lang, dk_pdf_d
         line = end ? end + 1 : NULL;
     }
     free(text);
-    if (!name.oom) unlink(name.p);
+    if (!name.oom) dk_tmp_unlink(name.p);
     dk_buf_free(&name);
     return ok && *first >= 0;
+}
+
+void dk_pdf_track_part(const char *part) {
+    dk_buf info = {0};
+    dk_buf_printf(&info, "%s.info", part);
+    dk_tmp_track(part);
+    if (!info.oom) dk_tmp_track(info.p);
+    dk_buf_free(&info);
 }
 
 void dk_pdf_discard_parts(const char *const *parts, int n) {
     for (int i = 0; i < n; i++) {
         dk_buf info = {0};
         dk_buf_printf(&info, "%s.info", parts[i]);
-        if (!info.oom) unlink(info.p);
+        if (!info.oom) dk_tmp_unlink(info.p);
         dk_buf_free(&info);
-        unlink(parts[i]);
+        dk_tmp_unlink(parts[i]);
     }
 }
 
@@ -370,7 +379,7 @@ static void pdf_destroy(dk_writer *w) {
     if (p->cr) cairo_destroy(p->cr);
     if (p->surface) {
         cairo_surface_destroy(p->surface);
-        unlink(p->tmp);
+        dk_tmp_unlink(p->tmp);
     }
     for (int i = 0; p->parts && i < p->nparts; i++) free(p->parts[i]);
     free(p->parts);

@@ -75,6 +75,8 @@ dk_status dk_pdf_join_parts(dk_ctx *ctx, const char *const *parts, int n, int co
                             long source_date_epoch, char **output);
 /* Remove parts (and their infos) that will not be joined. */
 void dk_pdf_discard_parts(const char *const *parts, int n);
+/* Track a part reported by another process, and its info (dk_tmp_track): the join removes them. */
+void dk_pdf_track_part(const char *part);
 dk_status dk_writer_png_new(dk_writer **out);
 dk_status dk_writer_layout_new(dk_writer **out);
 dk_status dk_writer_html_new(dk_writer **out);

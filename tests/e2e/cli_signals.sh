@@ -1,0 +1,75 @@
+#!/bin/sh
+# A run ended by SIGTERM leaves no half-written file beside its output
+# (src/cli/batch.c: cli_handle_termination): with -j 1 the process removes
+# the PDF part cairo is writing; with -j 2 the parent passes the signal on
+# to its workers, each removes its own files, and the parent the parts
+# already handed to it. The process ends by the signal (exit 143 in sh). A
+# signal the caller ignores stays ignored: SIGINT sent to a background job
+# of a script does not stop the run.
+#
+# usage: sh tests/e2e/cli_signals.sh PATH/TO/deckle SOURCE_DIR
+set -u
+. "$(dirname "$0")/lib/tap.sh"
+e2e_init cli_signals "$@"
+cd "$tmp" || exit 1
+
+# 400 slides of text: written in two parts, and long enough to be caught mid-way
+{
+    printf '# Signals\n\nA deck that takes a while.\n'
+    i=2
+    while [ $i -le 400 ]; do
+        printf '\n---\n\n## Slide %d\n\n' $i
+        printf 'Some text on slide %d, long enough to wrap onto a second line of the slide, ' $i
+        printf 'and a [link](https://example.org/%d).\n' $i
+        i=$((i + 1))
+    done
+} >deck.md
+
+# wait_for COND SECONDS: poll (every 0.05 s) until COND succeeds; 1 if it never does
+wait_for() {
+    _n=$(($2 * 20))
+    while [ $_n -gt 0 ]; do
+        eval "$1" && return 0
+        sleep 0.05
+        _n=$((_n - 1))
+    done
+    return 1
+}
+has_files() { [ -n "$(ls -A "$1")" ]; }
+no_files() { [ -z "$(ls -A "$1")" ]; }
+
+for jobs in 1 2; do
+    out=out$jobs
+    mkdir "$out"
+    "$deckle" -q -j $jobs deck.md -o "$out/deck.pdf" &
+    pid=$!
+    if wait_for "has_files $out" 60; then
+        ok "-j $jobs: the run started writing ($(ls "$out" | sed 's/[0-9]*$/PID/' | tr '\n' ' '))"
+    else
+        not_ok "-j $jobs: the run started writing"
+    fi
+    kill -TERM $pid 2>/dev/null
+    wait $pid
+    rc=$?
+    check "-j $jobs: ended by SIGTERM (exit $rc, 143 expected)" [ $rc -eq 143 ]
+    # the workers end a moment after the parent
+    if wait_for "no_files $out" 20; then
+        ok "-j $jobs: nothing left beside the output"
+    else
+        not_ok "-j $jobs: nothing left beside the output"
+        ls -l "$out" | sed 's/^/#   /'
+    fi
+done
+
+# SIGINT to a background job of a script is ignored (sh sets it so): the run goes on
+mkdir out3
+"$deckle" -q -j 2 deck.md -o out3/deck.pdf &
+pid=$!
+wait_for "has_files out3" 60
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+check "an ignored SIGINT stays ignored: the run finished (exit $rc)" [ $rc -eq 0 ]
+check "... and wrote its PDF, and nothing else" [ "$(ls out3)" = deck.pdf ]
+
+e2e_done
