@@ -80,10 +80,11 @@ static void qpdf_load(void) {
         QPDF_FUNCS(QPDF_SYM)
 #undef QPDF_SYM
     }
+    const char *why = lib ? missing : dlerror();
     if (!lib || missing)
         snprintf(qpdf_error_text, sizeof qpdf_error_text,
-                 "PDF output needs %s (libqpdf), which could not be loaded: %s%s",
-                 DK_QPDF_SONAME, lib ? "no " : "", lib ? missing : dlerror());
+                 "PDF output needs libqpdf (%s), which could not be loaded: %s%s", DK_QPDF_SONAME,
+                 lib ? "it has no " : "", why ? why : "not found");
 }
 
 /* Load libqpdf (once per process); DK_EIO with an error on ctx when it cannot be. */
