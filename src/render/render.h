@@ -55,7 +55,8 @@ typedef struct {
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level 0-9, -1: default */
     const char *data_dir;    /* fonts/ and themes/; NULL: dk_data_dir() */
-    int slice_k, slice_n;    /* per-slide formats: only slides with (n - 1) % slice_n == slice_k */
+    int slice_k, slice_n;    /* only the slice_k-th of slice_n runs of consecutive selected
+                                slides (per-slide formats; PDFs: the parts) */
     const dk_render_hooks *hooks;
 } dk_options;
 
