@@ -237,6 +237,7 @@ static dk_status part_info(pdf_writer *p, const dk_deck_info *d, const char *par
     dk_buf info = {0};
     dk_buf_printf(&info, "%s.info", part);
     dk_status st = b.oom || info.oom ? DK_ENOMEM : dk_file_write_atomic(info.p, b.p, b.n);
+    if (st == DK_OK) dk_tmp_track(info.p); /* as the part is, until the joining process has both */
     if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", info.p, strerror(errno));
     dk_buf_free(&b);
     dk_buf_free(&info);
