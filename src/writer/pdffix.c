@@ -10,9 +10,9 @@
  * failed run leaves the old file alone.
  *
  * Opaque PNGs come out of cairo as stand-ins and get their own compressed
- * data back here (pass_png; the design is in image/pngpass.h). qpdf keeps
- * Flate streams as they are (it re-compresses only with --recompress-flate),
- * so the IDAT bytes reach the file unchanged.
+ * data back here (read_all, pass_png_one; the design is in
+ * image/pngpass.h). qpdf keeps Flate streams as they are (it re-compresses
+ * only with --recompress-flate), so the IDAT bytes reach the file unchanged.
  *
  * qpdf's warnings (a table repair_xref left alone, our own lookups of the
  * null objects cairo's missing ones become) are not user-facing warnings:
@@ -316,16 +316,20 @@ static void pass_png_one(qpdf_data q, qpdf_oh o, qpdf_oh d) {
 }
 
 /*
- * Every image XObject cairo wrote from a PNG stand-in (a /DCTDecode stream
- * that starts with the stand-in header) gets the PNG's IDAT data in its
- * place, with the colour space and predictor that read it.
+ * Parse every object of the file now (qpdf reads an object when first
+ * asked for it), and with `pngs`, give every image XObject cairo wrote from
+ * a PNG stand-in (a /DCTDecode stream that starts with the stand-in header)
+ * the PNG's IDAT data in its place, with the colour space and predictor
+ * that read it. Parsing here, where the parts of a joined PDF are read side
+ * by side (dk_pdf_join), keeps it out of the write, which is serial: for a
+ * 1001-slide deck of text, a third of the join.
  */
-static void pass_png(qpdf_data q) {
+static void read_all(qpdf_data q, int pngs) {
     qpdf_oh trailer = Q.qpdf_get_trailer(q);
     int n = int_of(q, trailer, "/Size");
     for (int id = 1; id < n; id++) {
         qpdf_oh o = Q.qpdf_get_object_by_id(q, id, 0);
-        if (Q.qpdf_oh_is_stream(q, o)) {
+        if (Q.qpdf_oh_is_stream(q, o) && pngs) {
             qpdf_oh d = Q.qpdf_oh_get_dict(q, o);
             if (name_is(q, d, "/Subtype", "/Image") && name_is(q, d, "/Filter", "/DCTDecode"))
                 pass_png_one(q, o, d);
@@ -438,8 +442,7 @@ static dk_status pdf_read(const char *path, pdf_in *f) {
     if ((f->in ? Q.qpdf_read_memory(f->q, path, f->in, (unsigned long long)f->nin, NULL)
                : Q.qpdf_read(f->q, path, NULL)) & QPDF_ERRORS)
         return DK_EIO;
-    /* no stand-in in cairo's bytes: no walk over every object */
-    if (!f->in || dk_pngpass_present(f->in, f->nin)) pass_png(f->q);
+    read_all(f->q, !f->in || dk_pngpass_present(f->in, f->nin));
     return DK_OK;
 }
 
