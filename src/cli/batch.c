@@ -189,7 +189,8 @@ static int by_slide(const void *a, const void *b);
 /*
  * A deck rendered in slices: put its diagnostics in slide order and drop
  * the repeats of once-per-deck warnings (each slice saw its own "first"
- * mojibake), then print them, so the messages are those of -j 1.
+ * mojibake) and of deck-wide errors (each slice met the same folder it
+ * cannot write to), then print them, so the messages are those of -j 1.
  */
 static void settle_split(run_state *rs, deck_report *r) {
     static const char *const once[] = {"mojibake"};
@@ -202,6 +203,9 @@ static void settle_split(run_state *rs, deck_report *r) {
             if (strcmp(d->code, once[c]) != 0) continue;
             for (int j = 0; j < k && !drop; j++) drop = strcmp(r->diags[j].code, once[c]) == 0;
         }
+        for (int j = 0; j < k && !drop && d->slide == 0; j++)
+            drop = r->diags[j].slide == 0 && r->diags[j].level == d->level &&
+                   strcmp(r->diags[j].text, d->text) == 0;
         if (drop) {
             r->nwarn -= d->level == DECKLE_WARNING;
             free(d->file);

@@ -75,4 +75,17 @@ if command -v python3 >/dev/null 2>&1; then
         [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
 fi
 
+# a deck-wide error met by every slice (no folder can be made under a file) is told once
+: >notafolder
+for f in pdf png; do
+    "$deckle" -q -j 1 -f $f "$src/samples/seed/deck.md" -o notafolder/x/ 2>err1.txt
+    r1=$?
+    "$deckle" -q -j 2 -f $f "$src/samples/seed/deck.md" -o notafolder/x/ 2>err2.txt
+    r2=$?
+    check "$f, unwritable folder: -j 2 exits 4 as -j 1 does ($r2, $r1)" [ $r1 -eq 4 -a $r2 -eq 4 ]
+    check "$f, unwritable folder: -j 2 tells the error once" [ "$(grep -c error err2.txt)" = 1 ]
+    check "$f, unwritable folder: -j 2 says what -j 1 says" cmp -s err1.txt err2.txt
+    show err2.txt
+done
+
 e2e_done

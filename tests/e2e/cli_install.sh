@@ -82,7 +82,7 @@ if command -v cc >/dev/null 2>&1; then
         rc=$?
         check "it renders a deck from memory with callbacks (exit $rc)" [ $rc -eq 0 ]
         [ $rc -eq 0 ] || sed 's/^/#   /' "$tmp/embed.out"
-        check "two PNGs written from memory" [ -s "$tmp/cards/card.001.png" ] && [ -s "$tmp/cards/card.002.png" ]
+        check "two PNGs written from memory" [ -s "$tmp/cards/card.001.png" -a -s "$tmp/cards/card.002.png" ]
     fi
 else
     echo "ok - # SKIP no C compiler for the library check"

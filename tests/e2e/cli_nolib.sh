@@ -51,7 +51,7 @@ check "... and nothing is left in the output folder" [ -z "$(ls -A pdf)" ]
 LD_PRELOAD=$tmp/nolib.so "$deckle" deck.md -f png -o png/ 2>png.err
 rc=$?
 check "PNG without either library: exit 0 (got $rc)" [ $rc -eq 0 ]
-check "... both slides written" [ -s png/deck.001.png ] && [ -s png/deck.002.png ]
+check "... both slides written" [ -s png/deck.001.png -a -s png/deck.002.png ]
 check "... the SVG is a warning that names librsvg" grep -q "deck.md:.*warning:.*SVG images need librsvg" png.err
 show png.err
 

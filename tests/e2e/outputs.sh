@@ -116,7 +116,7 @@ check "seed PDF is clean (qpdf, poppler, MuPDF)" pdf_clean "$tmp/seed.pdf"
 pdfimages -list "$tmp/seed.pdf" >"$tmp/seedimgs.txt"
 o5=$(awk '$1 == 5 && $3 == "image" { print $11 }' "$tmp/seedimgs.txt" | head -1)
 o6=$(awk '$1 == 6 && $3 == "image" { print $11 }' "$tmp/seedimgs.txt" | head -1)
-check "slides 5 and 6 share one image object ($o5, $o6)" [ -n "$o5" ] && [ "$o5" = "$o6" ]
+check "slides 5 and 6 share one image object ($o5, $o6)" [ -n "$o5" -a "$o5" = "$o6" ]
 imgs=$(cat "$src"/samples/seed/*.png | wc -c)
 pdfsz=$(wc -c <"$tmp/seed.pdf")
 check "seed PDF $pdfsz B <= 1.2 x images $imgs B + 100 KB" [ "$pdfsz" -le $((imgs * 12 / 10 + 102400)) ]

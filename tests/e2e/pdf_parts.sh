@@ -38,7 +38,7 @@ mkdir one two
 r1=$?
 "$deckle" -q -j 2 big.md -o two/big.pdf
 r2=$?
-check "both runs succeed (exit $r1, $r2)" [ $r1 = 0 ] && [ $r2 = 0 ]
+check "both runs succeed (exit $r1, $r2)" [ $r1 = 0 -a $r2 = 0 ]
 check "-j 2 writes the same bytes as -j 1" cmp one/big.pdf two/big.pdf
 check "qpdf finds the joined file sound" sh -c 'qpdf --check two/big.pdf >check.txt 2>&1'
 show check.txt
