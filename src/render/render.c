@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -66,8 +67,9 @@ int dk_size_parse(const char *s, double *css_w, double *css_h, double *scale) {
     return 1;
 }
 
-int dk_pages_parse(const char *s, int n, unsigned char *sel) {
+int dk_pages_parse(const char *s, int n, unsigned char *sel, int *past) {
     memset(sel, 0, (size_t)n);
+    *past = 0;
     const char *p = s;
     if (!*p) return 0;
     while (*p) {
@@ -86,6 +88,7 @@ int dk_pages_parse(const char *s, int n, unsigned char *sel) {
         } else {
             b = a;
         }
+        if (b > n && b > *past) *past = b > INT_MAX ? INT_MAX : (int)b;
         for (long i = a; i <= b && i <= n; i++) sel[i - 1] = 1;
         if (*p == ',') p++;
         else if (*p) return 0;
@@ -771,7 +774,8 @@ static dk_status render_deck(deck_job *j) {
         goto done;
     }
     memset(sel, 1, (size_t)j->deck.nslides + 1);
-    if (o->pages && !dk_pages_parse(o->pages, j->deck.nslides, sel)) {
+    int past = 0;
+    if (o->pages && !dk_pages_parse(o->pages, j->deck.nslides, sel, &past)) {
         dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "--pages '%s': want slide numbers like 2-4,6",
                            o->pages);
         st = DK_EUSAGE;
@@ -779,6 +783,18 @@ static dk_status render_deck(deck_job *j) {
     }
     int nsel = 0, nhere = 0, rank = 0;
     for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
+    /* a selection past the deck's end is a mistake: nothing (not a blank page), or a warning */
+    if (o->pages && nsel == 0) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage",
+                           "--pages '%s' selects none of the deck's %d slides", o->pages,
+                           j->deck.nslides);
+        st = DK_EUSAGE;
+        goto done;
+    }
+    if (past)
+        dk_diag_warn_code(&j->ctx, DK_NOPOS, "pages-past-end",
+                          "--pages '%s': the deck has %d slides, not %d; the others are rendered",
+                          o->pages, j->deck.nslides, past);
     int nparts = o->format == DK_FMT_PDF && !o->handout && !plan.tmpfile && nsel >= DK_PDF_PART_MIN
                      ? DK_PDF_PARTS : 1;
     /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task); a PDF

@@ -85,8 +85,9 @@ int dk_size_parse(const char *s, double *css_w, double *css_h, double *scale);
 /*
  * Parse a slide selection "2-4,6" (1-based, ranges inclusive, "3-" to the
  * end) into sel[0..n) (1 = selected). Returns 0 on a malformed selection.
+ * *past gets the largest slide number `s` names beyond n (0: none).
  */
-int dk_pages_parse(const char *s, int n, unsigned char *sel);
+int dk_pages_parse(const char *s, int n, unsigned char *sel, int *past);
 
 /*
  * Check and normalise a deck's bytes (render/input.c) before any stage

@@ -138,6 +138,19 @@ check "--pages 2 -f layout: slide 2 only" [ "$(grep -o '"index":[0-9]*' "$tmp/se
 "$deckle" "$d/talk.md" --pages 1 -o "$tmp/one.pdf" 2>/dev/null
 qpdf --qdf --object-streams=disable "$tmp/one.pdf" "$tmp/one.qdf" 2>/dev/null
 check "a link to a slide left out is dropped" sh -c "! grep -aq '/Subtype /Link' '$tmp/one.qdf'"
+# past the deck's end: no blank page but an error (exit 2), and a warning for a range that runs past it
+for j in 1 2; do
+    "$deckle" -j $j "$seed" --pages 9 -o "$tmp/past$j.pdf" 2>"$tmp/past$j.err"
+    rc=$?
+    check "-j $j --pages 9 of 6 slides: exit 2 (got $rc), no file" [ $rc -eq 2 -a ! -e "$tmp/past$j.pdf" ]
+    check "... one error that says so" [ "$(grep -c "error: --pages '9' selects none of the deck's 6 slides" "$tmp/past$j.err")" = 1 ]
+    "$deckle" -j $j "$seed" --pages 5-9 -f png -o "$tmp/past$j/" 2>"$tmp/past$j.err"
+    rc=$?
+    check "-j $j --pages 5-9: exit 0 (got $rc), slides 5 and 6" \
+        [ $rc -eq 0 -a "$(ls "$tmp/past$j" | tr '\n' ' ')" = "deck.005.png deck.006.png " ]
+    check "... and one warning: the deck has 6 slides, not 9" \
+        [ "$(grep -c "warning: --pages '5-9': the deck has 6 slides, not 9" "$tmp/past$j.err")" = 1 ]
+done
 
 # ---- handouts ----
 for paper in a4 letter; do
