@@ -189,8 +189,10 @@ static int by_slide(const void *a, const void *b);
 /*
  * A deck rendered in slices: put its diagnostics in slide order and drop
  * the repeats of once-per-deck warnings (each slice saw its own "first"
- * mojibake) and of deck-wide errors (each slice met the same folder it
- * cannot write to), then print them, so the messages are those of -j 1.
+ * mojibake), of once-per-image ones (an image a slice cannot load is told
+ * at the slice's first use of it) and of deck-wide errors (each slice met
+ * the same folder it cannot write to), then print them, so the messages
+ * are those of -j 1.
  */
 static void settle_split(run_state *rs, deck_report *r) {
     static const char *const once[] = {"mojibake"};
@@ -206,6 +208,9 @@ static void settle_split(run_state *rs, deck_report *r) {
         for (int j = 0; j < k && !drop && d->slide == 0; j++)
             drop = r->diags[j].slide == 0 && r->diags[j].level == d->level &&
                    strcmp(r->diags[j].text, d->text) == 0;
+        for (int j = 0; j < k && !drop && strncmp(d->code, "image-", 6) == 0; j++)
+            drop = strcmp(r->diags[j].code, d->code) == 0 &&
+                   strcmp(r->diags[j].message, d->message) == 0;
         if (drop) {
             r->nwarn -= d->level == DECKLE_WARNING;
             free(d->file);

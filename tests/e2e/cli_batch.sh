@@ -88,4 +88,13 @@ for f in pdf png; do
     show err2.txt
 done
 
+# an image that cannot be loaded is told once, at its first use, also when the slides that
+# use it fall to different workers
+printf '# One\n\n![a](gone.png)\n\n---\n\n## Two\n\n---\n\n## Three\n\n![a](gone.png)\n' >twice.md
+"$deckle" -j 1 -f png twice.md -o tw1/ 2>tw1.txt
+"$deckle" -j 2 -f png twice.md -o tw2/ 2>tw2.txt
+check "a missing image on slides 1 and 3: one warning with -j 2" [ "$(grep -c "gone.png" tw2.txt)" = 1 ]
+check "... what -j 1 says" cmp -s tw1.txt tw2.txt
+show tw2.txt
+
 e2e_done
