@@ -427,9 +427,14 @@ void dk_tmp_unlink(const char *path) {
 }
 
 void dk_tmp_remove_all(void) {
+    /* files first, then the (private, by then empty) folders they were in */
     for (int i = 0; i < DK_TMP_MAX; i++) {
         char *p = atomic_load(&tmp_slot[i]);
         if (p) unlink(p);
+    }
+    for (int i = 0; i < DK_TMP_MAX; i++) {
+        char *p = atomic_load(&tmp_slot[i]);
+        if (p) rmdir(p);
     }
 }
 

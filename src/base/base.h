@@ -184,17 +184,19 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n);
 
 /*
  * Files this process is writing under temporary names (cairo's PDF, the
- * parts of a large one, dk_file_write_atomic's): tracked from creation
- * until renamed or removed, so that a process ended by a signal removes
- * them (dk_tmp_remove_all, from the CLI's handler) instead of leaving half
- * a file beside the output. Up to DK_TMP_MAX at a time; more go untracked.
+ * parts of a large one, dk_file_write_atomic's), and private folders it
+ * made for them: tracked from creation until renamed or removed, so that a
+ * process ended by a signal removes them (dk_tmp_remove_all, from the
+ * CLI's handler) instead of leaving half a file beside the output. Up to
+ * DK_TMP_MAX at a time; more go untracked.
  */
 enum { DK_TMP_MAX = 32 };
 void dk_tmp_track(const char *path);
 void dk_tmp_untrack(const char *path);
 /* unlink() and untrack */
 void dk_tmp_unlink(const char *path);
-/* unlink() every tracked file; async-signal-safe, for a handler that then ends the process */
+/* unlink() every tracked file, then rmdir() the tracked folders (empty by then); async-signal-
+   safe, for a handler that then ends the process */
 void dk_tmp_remove_all(void);
 
 #define DK_ASSERT(x) ((void)((x) ? 0 : (dk_assert_fail(#x, __FILE__, __LINE__), 0)))

@@ -439,7 +439,7 @@ static void on_terminate(int sig) {
 }
 
 void cli_handle_termination(void) {
-    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         struct sigaction sa = {0}, old;
         /* one ignored stays ignored (nohup; SIGINT in a shell's background job) */
@@ -464,7 +464,11 @@ static int spawn(run_state *rs, deckle_options *o, const char *path, const task 
     if (pid == 0) {
         close(fds[0]);
         nlive = 0; /* its siblings are not its to signal */
-        signal(SIGPIPE, SIG_DFL);
+        /* the parent gone, the pipe breaks: clean up and end (even if SIGPIPE was ignored) */
+        struct sigaction sa = {0};
+        sa.sa_handler = on_terminate;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGPIPE, &sa, NULL);
         pipe_fd = fds[1];
         double t0 = cli_now_ms();
         deckle_callbacks cb = {NULL, rec_diag, rec_slides, rec_slide, rec_output, rec_input,

@@ -70,9 +70,9 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
             deck_report *reports);
 
 /*
- * SIGTERM, SIGINT and SIGHUP (those not ignored) end the run without
- * leaving half-written files: the workers get the signal too, and each
- * process removes its temporary files (deckle_remove_temporary_files)
+ * SIGTERM, SIGINT, SIGHUP and SIGPIPE (those not ignored) end the run
+ * without leaving half-written files: the workers get the signal too, and
+ * each process removes its temporary files (deckle_remove_temporary_files)
  * before it ends by the signal. For cli_run; --watch has its own handler.
  */
 void cli_handle_termination(void);

@@ -610,8 +610,9 @@ static void plan_free(out_plan *p) {
         }
         if (d) closedir(d);
         rmdir(p->stage);
+        dk_tmp_untrack(p->stage);
     }
-    if (p->tmpfile) unlink(p->tmpfile);
+    if (p->tmpfile) dk_tmp_unlink(p->tmpfile);
     free(p->stage);
     free(p->tmpfile);
     free(p->output);
@@ -645,6 +646,8 @@ static dk_status plan_outputs(deck_job *j, out_plan *p) {
                     free(p->stage);
                     p->stage = NULL;
                     st = DK_EIO;
+                } else {
+                    dk_tmp_track(p->stage);
                 }
             }
         }
@@ -665,6 +668,7 @@ static dk_status plan_outputs(deck_job *j, out_plan *p) {
             return DK_EIO;
         }
         close(fd);
+        dk_tmp_track(p->tmpfile);
         p->output = strdup(p->tmpfile);
     } else {
         p->output = dk_output_expand(o->output, j->path, 0);
@@ -841,8 +845,13 @@ static dk_status render_deck(deck_job *j) {
         if (st == DK_OK && per_slide(o->format)) {
             char *file = dk_slide_file(&info, s->index, slide_ext(o->format));
             char *to = plan.stage ? dk_output_expand(o->output, j->path, s->index) : NULL;
-            if (!file || (plan.stage && !to)) st = DK_ENOMEM;
-            else if (plan.stage) st = move_file(j, file, to);
+            if (!file || (plan.stage && !to)) {
+                st = DK_ENOMEM;
+            } else if (plan.stage) {
+                dk_tmp_track(file); /* in the private folder until it has its name */
+                st = move_file(j, file, to);
+                dk_tmp_untrack(file);
+            }
             if (st == DK_OK && h && h->output) h->output(h->ud, to ? to : file);
             free(file);
             free(to);

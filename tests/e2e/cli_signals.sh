@@ -61,6 +61,24 @@ for jobs in 1 2; do
     fi
 done
 
+# -o - into a reader that goes away: the temporary PDF in TMPDIR goes too (SIGPIPE)
+mkdir tmpdir
+TMPDIR=$tmp/tmpdir "$deckle" -q -j 1 deck.md -o - | head -c 100 >/dev/null
+check "-o - into a closed pipe: no temporary PDF left in TMPDIR" no_files tmpdir
+ls -l tmpdir | sed 's/^/#   /'
+
+# an {n} template stages each file in a private folder: SIGTERM leaves neither folder nor file
+mkdir tpl
+"$deckle" -q -j 1 -f png deck.md -o 'tpl/{name}-{n}.png' &
+pid=$!
+wait_for "[ -n \"\$(ls -A tpl)\" ]" 60
+kill -TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+check "{n} template, SIGTERM: exit 143 (got $rc)" [ $rc -eq 143 ]
+check "... no private folder and no temporary file left" [ -z "$(ls -A tpl | grep -v '^deck-[0-9]*\.png$')" ]
+ls -A tpl | grep -v '^deck-[0-9]*\.png$' | sed 's/^/#   /'
+
 # SIGINT to a background job of a script is ignored (sh sets it so): the run goes on
 mkdir out3
 "$deckle" -q -j 2 deck.md -o out3/deck.pdf &
