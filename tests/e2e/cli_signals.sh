@@ -37,20 +37,26 @@ wait_for() {
 }
 has_files() { [ -n "$(ls -A "$1")" ]; }
 no_files() { [ -z "$(ls -A "$1")" ]; }
+# signal_run SIG FOLDER DECKLE-ARGS...: run deckle in the background, send SIG as soon as
+# FOLDER has a file, wait; $rc gets the exit status, and 1 is returned if nothing appeared
+signal_run() {
+    _sig=$1 _dir=$2
+    shift 2
+    "$deckle" "$@" &
+    _pid=$!
+    wait_for "has_files $_dir" 60
+    _started=$?
+    kill -"$_sig" $_pid 2>/dev/null
+    wait $_pid
+    rc=$?
+    return $_started
+}
 
 for jobs in 1 2; do
     out=out$jobs
     mkdir "$out"
-    "$deckle" -q -j $jobs deck.md -o "$out/deck.pdf" &
-    pid=$!
-    if wait_for "has_files $out" 60; then
-        ok "-j $jobs: the run started writing ($(ls "$out" | sed 's/[0-9]*$/PID/' | tr '\n' ' '))"
-    else
-        not_ok "-j $jobs: the run started writing"
-    fi
-    kill -TERM $pid 2>/dev/null
-    wait $pid
-    rc=$?
+    signal_run TERM "$out" -q -j $jobs deck.md -o "$out/deck.pdf"
+    check "-j $jobs: the run started writing" [ $? -eq 0 ]
     check "-j $jobs: ended by SIGTERM (exit $rc, 143 expected)" [ $rc -eq 143 ]
     # the workers end a moment after the parent
     if wait_for "no_files $out" 20; then
@@ -69,24 +75,14 @@ ls -l tmpdir | sed 's/^/#   /'
 
 # an {n} template stages each file in a private folder: SIGTERM leaves neither folder nor file
 mkdir tpl
-"$deckle" -q -j 1 -f png deck.md -o 'tpl/{name}-{n}.png' &
-pid=$!
-wait_for "[ -n \"\$(ls -A tpl)\" ]" 60
-kill -TERM $pid 2>/dev/null
-wait $pid
-rc=$?
+signal_run TERM tpl -q -j 1 -f png deck.md -o 'tpl/{name}-{n}.png'
 check "{n} template, SIGTERM: exit 143 (got $rc)" [ $rc -eq 143 ]
 check "... no private folder and no temporary file left" [ -z "$(ls -A tpl | grep -v '^deck-[0-9]*\.png$')" ]
 ls -A tpl | grep -v '^deck-[0-9]*\.png$' | sed 's/^/#   /'
 
 # SIGINT to a background job of a script is ignored (sh sets it so): the run goes on
 mkdir out3
-"$deckle" -q -j 2 deck.md -o out3/deck.pdf &
-pid=$!
-wait_for "has_files out3" 60
-kill -INT $pid 2>/dev/null
-wait $pid
-rc=$?
+signal_run INT out3 -q -j 2 deck.md -o out3/deck.pdf
 check "an ignored SIGINT stays ignored: the run finished (exit $rc)" [ $rc -eq 0 ]
 check "... and wrote its PDF, and nothing else" [ "$(ls out3)" = deck.pdf ]
 
