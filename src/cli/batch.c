@@ -187,30 +187,30 @@ static void apply_diag(task_sink *t, const deckle_diagnostic *d) {
 static int by_slide(const void *a, const void *b);
 
 /*
+ * Is `d` what -j 1 says only once, and `e` (kept before it) that once? Each
+ * slice tells its own: the deck's first mojibake, its first use of an image
+ * it cannot load, and deck-wide errors (a folder it cannot write to).
+ */
+static int repeats(const cli_diag *d, const cli_diag *e) {
+    int same_code = strcmp(d->code, e->code) == 0;
+    if (same_code && strcmp(d->code, "mojibake") == 0) return 1; /* once a deck */
+    if (same_code && strncmp(d->code, "image-", 6) == 0 && strcmp(d->message, e->message) == 0)
+        return 1; /* once an image */
+    return d->slide == 0 && e->slide == 0 && d->level == e->level && strcmp(d->text, e->text) == 0;
+}
+
+/*
  * A deck rendered in slices: put its diagnostics in slide order and drop
- * the repeats of once-per-deck warnings (each slice saw its own "first"
- * mojibake), of once-per-image ones (an image a slice cannot load is told
- * at the slice's first use of it) and of deck-wide errors (each slice met
- * the same folder it cannot write to), then print them, so the messages
- * are those of -j 1.
+ * the repeats (repeats()), then print them, so the messages are those of
+ * -j 1.
  */
 static void settle_split(run_state *rs, deck_report *r) {
-    static const char *const once[] = {"mojibake"};
     if (r->ndiags > 1) qsort(r->diags, (size_t)r->ndiags, sizeof *r->diags, by_slide);
     int k = 0;
     for (int i = 0; i < r->ndiags; i++) {
         cli_diag *d = &r->diags[i];
         int drop = 0;
-        for (size_t c = 0; c < sizeof once / sizeof *once && !drop; c++) {
-            if (strcmp(d->code, once[c]) != 0) continue;
-            for (int j = 0; j < k && !drop; j++) drop = strcmp(r->diags[j].code, once[c]) == 0;
-        }
-        for (int j = 0; j < k && !drop && d->slide == 0; j++)
-            drop = r->diags[j].slide == 0 && r->diags[j].level == d->level &&
-                   strcmp(r->diags[j].text, d->text) == 0;
-        for (int j = 0; j < k && !drop && strncmp(d->code, "image-", 6) == 0; j++)
-            drop = strcmp(r->diags[j].code, d->code) == 0 &&
-                   strcmp(r->diags[j].message, d->message) == 0;
+        for (int j = 0; j < k && !drop; j++) drop = repeats(d, &r->diags[j]);
         if (drop) {
             r->nwarn -= d->level == DECKLE_WARNING;
             free(d->file);
@@ -438,15 +438,19 @@ static void on_terminate(int sig) {
     raise(sig); /* delivered when the handler returns: the process ends by the signal */
 }
 
+static void catch_signal(int sig) {
+    struct sigaction sa = {0};
+    sa.sa_handler = on_terminate;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 void cli_handle_termination(void) {
     static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-        struct sigaction sa = {0}, old;
+        struct sigaction old;
         /* one ignored stays ignored (nohup; SIGINT in a shell's background job) */
-        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
-        sa.sa_handler = on_terminate;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN) catch_signal(sigs[i]);
     }
 }
 
@@ -465,10 +469,7 @@ static int spawn(run_state *rs, deckle_options *o, const char *path, const task 
         close(fds[0]);
         nlive = 0; /* its siblings are not its to signal */
         /* the parent gone, the pipe breaks: clean up and end (even if SIGPIPE was ignored) */
-        struct sigaction sa = {0};
-        sa.sa_handler = on_terminate;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGPIPE, &sa, NULL);
+        catch_signal(SIGPIPE);
         pipe_fd = fds[1];
         double t0 = cli_now_ms();
         deckle_callbacks cb = {NULL, rec_diag, rec_slides, rec_slide, rec_output, rec_input,

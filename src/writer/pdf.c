@@ -223,6 +223,13 @@ static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
     return st;
 }
 
+/* "PART.info", malloc'd (NULL on OOM): the file beside a part that says what it holds. */
+static char *info_path(const char *part) {
+    dk_buf b = {0};
+    dk_buf_printf(&b, "%s.info", part);
+    return b.oom ? NULL : b.p;
+}
+
 /*
  * A part left for the caller to join (d->part): beside it, PART.info says
  * where the joined PDF goes, its language, and where this part's slides
@@ -234,13 +241,12 @@ static dk_status part_info(pdf_writer *p, const dk_deck_info *d, const char *par
     if (p->lang) dk_buf_printf(&b, "lang %s\n", p->lang);
     for (int i = 0; i < p->k; i++)
         dk_buf_printf(&b, "slide %d %d %.17g\n", p->dests[i].page, p->dests[i].slide, p->dests[i].y);
-    dk_buf info = {0};
-    dk_buf_printf(&info, "%s.info", part);
-    dk_status st = b.oom || info.oom ? DK_ENOMEM : dk_file_write_atomic(info.p, b.p, b.n);
-    if (st == DK_OK) dk_tmp_track(info.p); /* as the part is, until the joining process has both */
-    if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", info.p, strerror(errno));
+    char *info = info_path(part);
+    dk_status st = b.oom || !info ? DK_ENOMEM : dk_file_write_atomic(info, b.p, b.n);
+    if (st == DK_OK) dk_tmp_track(info); /* as the part is, until the joining process has both */
+    if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", info, strerror(errno));
     dk_buf_free(&b);
-    dk_buf_free(&info);
+    free(info);
     return st;
 }
 
@@ -279,14 +285,12 @@ static dk_status pdf_end(dk_writer *w, const dk_deck_info *d, int ok) {
 
 /* ---- parts written by slices, joined by the caller ---------------------------------- */
 
-/* One part's PART.info (part_info) into the join's tables, then removed; 0 when it is not one. */
+/* One part's PART.info (part_info) into the join's tables; 0 when it is not one. */
 static int read_part_info(const char *part, char **output, char **lang, dk_pdf_dest **dests,
                           int *nd, int *first) {
-    dk_buf name = {0};
-    dk_buf_printf(&name, "%s.info", part);
-    char *text = NULL;
+    char *info = info_path(part), *text = NULL;
     size_t n = 0;
-    int ok = !name.oom && dk_file_read(name.p, &text, &n) == DK_OK &&
+    int ok = info && dk_file_read(info, &text, &n) == DK_OK &&
              strncmp(text, "deckle pdf part\n", 16) == 0;
     *first = -1;
     for (char *line = ok ? text + 16 : NULL; ok && line && *line;) {
@@ -312,25 +316,22 @@ static int read_part_info(const char *part, char **output, char **lang, dk_pdf_d
         line = end ? end + 1 : NULL;
     }
     free(text);
-    if (!name.oom) dk_tmp_unlink(name.p);
-    dk_buf_free(&name);
+    free(info);
     return ok && *first >= 0;
 }
 
 void dk_pdf_track_part(const char *part) {
-    dk_buf info = {0};
-    dk_buf_printf(&info, "%s.info", part);
+    char *info = info_path(part);
     dk_tmp_track(part);
-    if (!info.oom) dk_tmp_track(info.p);
-    dk_buf_free(&info);
+    if (info) dk_tmp_track(info);
+    free(info);
 }
 
 void dk_pdf_discard_parts(const char *const *parts, int n) {
     for (int i = 0; i < n; i++) {
-        dk_buf info = {0};
-        dk_buf_printf(&info, "%s.info", parts[i]);
-        if (!info.oom) dk_tmp_unlink(info.p);
-        dk_buf_free(&info);
+        char *info = info_path(parts[i]);
+        if (info) dk_tmp_unlink(info);
+        free(info);
         dk_tmp_unlink(parts[i]);
     }
 }

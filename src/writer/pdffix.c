@@ -87,9 +87,13 @@ static void qpdf_load(void) {
                  lib ? "it has no " : "", why ? why : "not found");
 }
 
-/* Load libqpdf (once per process); DK_EIO with an error on ctx when it cannot be. */
+/* qpdf_load, once per process; also before a fork, so that a load in progress on another
+   thread ends first (the child's loader would be caught half-way) */
+static void load_once(void) { pthread_once(&qpdf_once, qpdf_load); }
+
+/* Load libqpdf; DK_EIO with an error on ctx when it cannot be. */
 static dk_status qpdf_ready(dk_ctx *ctx) {
-    pthread_once(&qpdf_once, qpdf_load);
+    load_once();
     if (!qpdf_error_text[0]) return DK_OK;
     dk_diag_error(ctx, DK_NOPOS, "%s", qpdf_error_text);
     return DK_EIO;
@@ -97,19 +101,16 @@ static dk_status qpdf_ready(dk_ctx *ctx) {
 
 static void *preload_main(void *arg) {
     (void)arg;
-    pthread_once(&qpdf_once, qpdf_load);
+    load_once();
     return NULL;
 }
-
-/* A fork waits for a load in progress: the child's loader would be caught half-way. */
-static void preload_before_fork(void) { pthread_once(&qpdf_once, qpdf_load); }
 
 void dk_pdf_preload(void) {
     static atomic_flag started = ATOMIC_FLAG_INIT;
     if (atomic_flag_test_and_set(&started)) return;
     pthread_attr_t attr;
     pthread_t t;
-    if (pthread_atfork(preload_before_fork, NULL, NULL) != 0 || pthread_attr_init(&attr) != 0)
+    if (pthread_atfork(load_once, NULL, NULL) != 0 || pthread_attr_init(&attr) != 0)
         return; /* then it is loaded when first needed */
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_create(&t, &attr, preload_main, NULL);
