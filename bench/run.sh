@@ -11,7 +11,10 @@
 # 40 slides with four images each; the multilingual tests/data/scripts deck),
 # and times whole processes: wall time and peak RSS (the largest single
 # process, from /usr/bin/time %M), the median of RUNS runs (default 5) after
-# one warm-up run. The other tools run on the same inputs in the same run:
+# one warm-up run. deckle's -j 1 and -j 2 runs of one input alternate, so
+# that a change in the machine's load falls on both alike, and the PNG
+# output folder is emptied between runs outside the timing. The other tools
+# run on the same inputs in the same run:
 #
 #   chromium   deckle's own -f html export, the slides concatenated into one
 #              document (one page each), printed with --headless --print-to-pdf
@@ -103,24 +106,57 @@ concat_html() { # concat_html DECK OUT.html
 
 # ---- measuring ----------------------------------------------------------------------------
 now_ns() { date +%s%N; }
-# measure LABEL TOOL CMD...: warm-up, then RUNS runs; one row "label tool wall_s rss_mb"
+# sample FILE CMD...: one timed run of CMD, "microseconds peak_rss_kb" appended to FILE
+sample() {
+    f=$1
+    shift
+    t0=$(now_ns)
+    /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>&1
+    t1=$(now_ns)
+    echo "$(((t1 - t0) / 1000)) $(tail -1 "$tmp/rss")" >> "$f"
+}
+# row LABEL TOOL FILE: the medians of FILE's samples as one row "label tool wall_s rss_mb"
+row() {
+    med='{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f, m / s }'
+    wall=$(cut -d' ' -f1 "$3" | sort -n | awk -v s=1e6 -v f=%.3f "$med")
+    rss=$(cut -d' ' -f2 "$3" | sort -n | awk -v s=1024 -v f=%.0f "$med")
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$wall" "$rss" >> "$tmp/rows"
+    printf '  %-28s %-22s %8s s %6s MB\n' "$1" "$2" "$wall" "$rss" >&2
+}
+failed() { printf '%s\t%s\tfailed\t-\n' "$1" "$2" >> "$tmp/rows"; }
+# measure LABEL TOOL CMD...: warm-up, then RUNS runs
 measure() {
     label=$1 tool=$2
     shift 2
-    "$@" >/dev/null 2>&1 || { printf '%s\t%s\tfailed\t-\n' "$label" "$tool" >> "$tmp/rows"; return; }
+    "$@" >/dev/null 2>&1 || { failed "$label" "$tool"; return; }
     : > "$tmp/samples"
     r=0
     while [ "$r" -lt "$runs" ]; do
-        t0=$(now_ns)
-        /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>&1
-        t1=$(now_ns)
-        echo "$(((t1 - t0) / 1000)) $(tail -1 "$tmp/rss")" >> "$tmp/samples"
+        sample "$tmp/samples" "$@"
         r=$((r + 1))
     done
-    wall=$(cut -d' ' -f1 "$tmp/samples" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }')
-    rss=$(cut -d' ' -f2 "$tmp/samples" | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f", m / 1024 }')
-    printf '%s\t%s\t%s\t%s\n' "$label" "$tool" "$wall" "$rss" >> "$tmp/rows"
-    printf '  %-28s %-22s %8s s %6s MB\n' "$label" "$tool" "$wall" "$rss" >&2
+    row "$label" "$tool" "$tmp/samples"
+}
+# measure_jobs LABEL OUT ARGS...: deckle ARGS -o OUT with -j 1 and with -j 2, warmed up, then
+# RUNS runs of each in alternation, so that the machine's load changes both alike. Only
+# deckle is timed: an OUT ending in / is a folder, removed before each run, untimed.
+measure_jobs() {
+    label=$1 out=$2
+    shift 2
+    for j in 1 2; do
+        "$deckle" -q -j "$j" "$@" -o "$out" >/dev/null 2>&1 || { failed "$label" "deckle -j $j"; return; }
+        : > "$tmp/samples$j"
+    done
+    r=0
+    while [ "$r" -lt "$runs" ]; do
+        for j in 1 2; do
+            case $out in */) rm -rf "$out" ;; esac
+            sample "$tmp/samples$j" "$deckle" -q -j "$j" "$@" -o "$out"
+        done
+        r=$((r + 1))
+    done
+    row "$label" "deckle -j 1" "$tmp/samples1"
+    row "$label" "deckle -j 2" "$tmp/samples2"
 }
 
 chromium=
@@ -159,15 +195,14 @@ decks="seed paper-201"
 [ "$big" = 1001 ] && decks="$decks paper-1001"
 for deck in ${DECKS:-$decks images scripts}; do
     md=$tmp/in/$deck.md
-    measure "$deck PDF" "deckle" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf"
+    case $deck in
     # 128 slides and more: two parts, side by side with -j 2
-    [ "$deck" = paper-201 ] || [ "$deck" = paper-1001 ] &&
-        measure "$deck PDF" "deckle -j 2" "$deckle" -q -j 2 "$md" -o "$O/$deck.pdf"
+    paper-*) measure_jobs "$deck PDF" "$O/$deck.pdf" "$md" ;;
+    *) measure "$deck PDF" "deckle" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf" ;;
+    esac
     if [ "$deck" != paper-1001 ]; then
-        measure "$deck PNG 1x" "deckle -j 1" sh -c 'rm -rf "$2"; "$1" -q -j 1 "$3" -f png -o "$2/"' _ "$deckle" "$O/p1" "$md"
-        measure "$deck PNG 1x" "deckle -j 2" sh -c 'rm -rf "$2"; "$1" -q -j 2 "$3" -f png -o "$2/"' _ "$deckle" "$O/p2" "$md"
-        measure "$deck PNG 1.5x" "deckle -j 1" sh -c 'rm -rf "$2"; "$1" -q -j 1 "$3" -f png --scale 1.5 -o "$2/"' _ "$deckle" "$O/p3" "$md"
-        measure "$deck PNG 1.5x" "deckle -j 2" sh -c 'rm -rf "$2"; "$1" -q -j 2 "$3" -f png --scale 1.5 -o "$2/"' _ "$deckle" "$O/p4" "$md"
+        measure_jobs "$deck PNG 1x" "$O/png/" "$md" -f png
+        measure_jobs "$deck PNG 1.5x" "$O/png/" "$md" -f png --scale 1.5
     fi
     if [ -n "$chromium$weasy" ]; then
         mkdir -p "$tmp/h"
@@ -191,13 +226,15 @@ done
 # ---- report -------------------------------------------------------------------------------
 echo
 awk -F'\t' -v big="$big" '
+# the row of deckle with one worker for label l: "deckle", or "deckle -j 1" beside -j 2
+function dk(l) { return (l SUBSEP "deckle") in wall ? l SUBSEP "deckle" : l SUBSEP "deckle -j 1" }
 function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.1fx", a / b) : "-" }
 { key = $1 SUBSEP $2; wall[key] = $3; rss[key] = $4; if (!(($1) in seen)) { seen[$1] = 1; order[++n] = $1 } tools[$1] = tools[$1] "\t" $2 }
 END {
     printf "%-18s %-20s %9s %9s  %s\n", "input", "tool", "wall s", "peak MB", "deckle (-j 1) is faster by"
     for (i = 1; i <= n; i++) {
         l = order[i]
-        base = wall[l SUBSEP "deckle"]; if (base == "") base = wall[l SUBSEP "deckle -j 1"]
+        base = wall[dk(l)]
         m = split(substr(tools[l], 2), ts, "\t")
         for (j = 1; j <= m; j++) {
             t = ts[j]; w = wall[l SUBSEP t]
@@ -213,12 +250,12 @@ END {
     if (c != "" && c != "failed") printf "  seed PDF vs Chromium >= 30x:        %s  %s\n", ratio(c, s), (c / s >= 30 ? "met" : "NOT met")
     if (wp != "" && wp != "failed") printf "  seed PDF vs WeasyPrint >= 30x:      %s  %s\n", ratio(wp, s), (wp / s >= 30 ? "met" : "NOT met")
     if (f != "" && f != "failed") printf "  seed PDF <= 2x pango-view floor:    %.2fx  %s\n", s / f, (s / f <= 2 ? "met" : "NOT met")
-    b = wall["paper-" big " PDF" SUBSEP "deckle"]; cb = wall["paper-" big " PDF" SUBSEP "chromium print"]
+    b = wall[dk("paper-" big " PDF")]; cb = wall["paper-" big " PDF" SUBSEP "chromium print"]
     if (cb != "" && cb != "failed") printf "  %d slides PDF vs Chromium >= 8x:  %s  %s\n", big, ratio(cb, b), (cb / b >= 8 ? "met" : "NOT met")
     b2 = wall["paper-" big " PDF" SUBSEP "deckle -j 2"]
     if (cb != "" && cb != "failed" && b2 != "") printf "    (with -j 2, the default on 2 cores: %s  %s)\n", ratio(cb, b2), (cb / b2 >= 8 ? "met" : "NOT met")
-    if (b != "") printf "  %d slides PDF peak RSS <= 150 MB: %s MB  %s\n", big, rss["paper-" big " PDF" SUBSEP "deckle"], (rss["paper-" big " PDF" SUBSEP "deckle"] + 0 <= 150 ? "met" : "NOT met")
-    a = wall["paper-201 PDF" SUBSEP "deckle"]
+    if (b != "") printf "  %d slides PDF peak RSS <= 150 MB: %s MB  %s\n", big, rss[dk("paper-" big " PDF")], (rss[dk("paper-" big " PDF")] + 0 <= 150 ? "met" : "NOT met")
+    a = wall[dk("paper-201 PDF")]
     # linear or better: a slide at 1001 costs at most 10% more than a slide at 201 (fixed
     # start-up costs make the ratio fall below 1)
     if (big == 1001 && a != "" && b != "") { lin = (b / 1000) / (a / 200); printf "  linear 201 -> 1001 (per-slide time at 1001 / at 201 <= 1.1): %.2f  %s\n", lin, (lin <= 1.1 ? "met" : "NOT met") }
