@@ -116,6 +116,15 @@ DECKLE_API deckle_status deckle_options_set(deckle_options *o, const char *name,
  * removes the parts the others reported.
  */
 #define DECKLE_PDF_PARTS 2
+/*
+ * Into how many slices the deck at `path` may usefully be cut for `o`
+ * ("slice" K/N), for a parallel driver that would rather not start slices
+ * with nothing to do: a per-slide format, its number of selected slides; a
+ * PDF, DECKLE_PDF_PARTS when it is written in parts, else 1; anything else
+ * 1. Only reads and splits the deck, and tells nothing: 1 when it cannot
+ * be read or `pages` is bad, and the render then says why.
+ */
+DECKLE_API int deckle_slices(const char *path, const deckle_options *o);
 DECKLE_API deckle_status deckle_pdf_join(const char *deck, const char *const *parts, int n,
                                          const deckle_options *o);
 DECKLE_API void deckle_pdf_discard(const char *const *parts, int n);

@@ -6,9 +6,11 @@
  * render of one deck holds all three. So parallelism is by process: the
  * parent forks one worker per task, at most `jobs` at a time, and each
  * worker renders with its own fonts, text engine and image cache — just as
- * a lone `deckle` would — then exits. A task is a deck, or for per-slide
- * formats (PNG, SVG, HTML) a slice of one when there are more workers than
- * decks: slice K of N renders the K-th of N runs of consecutive slides,
+ * a lone `deckle` would — then exits. A task is a deck, or a slice of one
+ * when there are more workers than decks (per-slide formats, and PDFs that
+ * are written in parts; deckle_slices says how many slices have work, so a
+ * small deck is one task, rendered here without a worker): slice K of N
+ * renders the K-th of N runs of consecutive slides,
  * because neighbouring slides share the most (a build-up shows the same
  * image again, a figure spans two slides) and each worker decodes every
  * image it draws; interleaving them (slide K, K + N, ...) made two workers
@@ -554,13 +556,14 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
             deck_report *reports) {
     run_state rs = {.s = s, .reports = reports, .ndecks = n, .start = cli_now_ms(), .o = o};
     int jobs = s->jobs > 0 ? s->jobs : 1;
-    /* more workers than decks: split per-slide decks into slices (not standard input), and
-       PDFs into their parts (a deck too small for parts is all the first slice's) */
-    int per_deck = s->per_slide && n < jobs ? jobs / n : s->pdf_parts && n < jobs ? DECKLE_PDF_PARTS : 1;
+    /* more workers than decks: cut each deck into the slices that have work (per-slide
+       formats: up to jobs / n runs of slides; a PDF written in parts: its parts) */
+    int per_deck = n >= jobs ? 1 : s->per_slide ? jobs / n : DECKLE_PDF_PARTS;
     task *tasks = xrealloc(NULL, (size_t)n * (size_t)per_deck * sizeof *tasks);
     int ntasks = 0;
     for (int i = 0; i < n; i++) {
-        int k = strcmp(decks[i], "-") == 0 ? 1 : per_deck;
+        int k = per_deck > 1 ? deckle_slices(decks[i], o) : 1;
+        if (k > per_deck) k = per_deck;
         reports[i] = (deck_report){.path = decks[i], .nslides = -1, .chunks = k, .chunks_left = k};
         for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k};
     }

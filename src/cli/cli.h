@@ -57,7 +57,6 @@ typedef struct {
     int strict;
     int progress;      /* progress bar allowed (stderr is a terminal, not --quiet) */
     int per_slide;     /* the format writes a file per slide (slides may be split) */
-    int pdf_parts;     /* a PDF (not handouts, not to stdout): a large one is split in parts */
     int watch;
 } cli_settings;
 

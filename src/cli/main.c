@@ -158,7 +158,6 @@ int main(int argc, char **argv) {
     s.jobs = cores > 0 ? (int)cores : 1;
     deckle_options *o = deckle_options_new();
     const char *format = NULL, *output = NULL;
-    int handout = 0;
     char *data = NULL, *tmpl = NULL;
     int c, rc = EXIT_USAGE, show_version = 0;
     if (!o) {
@@ -189,7 +188,7 @@ int main(int argc, char **argv) {
         case OPT_SCALE: name = "scale"; break;
         case OPT_SIZE: name = "size"; break;
         case OPT_PAGES: name = "pages"; break;
-        case OPT_HANDOUT: name = "handout", handout = 1; break;
+        case OPT_HANDOUT: name = "handout"; break;
         case OPT_PAPER: name = "paper"; break;
         case OPT_NOTES: name = "notes", value = "1"; break;
         case OPT_TRANSPARENT: name = "transparent", value = "1"; break;
@@ -242,7 +241,6 @@ int main(int argc, char **argv) {
     int pdf = !format || !strcmp(format, "pdf"), layout = format && (!strcmp(format, "layout") ||
                                                                      !strcmp(format, "json"));
     s.per_slide = !pdf && !layout;
-    s.pdf_parts = pdf && !handout && !(output && !strcmp(output, "-"));
     /* checks across decks: standard input once, one stdout, no two decks on one file */
     int stdin_decks = 0;
     for (int i = 0; i < ndecks; i++) stdin_decks += strcmp(decks[i], "-") == 0;

@@ -229,6 +229,12 @@ deckle_status deckle_render_file(const char *path, const deckle_options *opts) {
     return to_public(dk_render_file(path, &o, NULL));
 }
 
+int deckle_slices(const char *path, const deckle_options *opts) {
+    dk_render_hooks h;
+    dk_options o = effective(opts, &h);
+    return dk_render_slices(path, &o);
+}
+
 deckle_status deckle_render_memory(const char *name, const void *buf, size_t n,
                                    const deckle_options *opts) {
     dk_render_hooks h;

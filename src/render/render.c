@@ -738,6 +738,13 @@ static void part_written(const dk_deck_info *d, const char *path) {
     if (h && h->pdf_part) h->pdf_part(h->ud, path);
 }
 
+/* How many parts a PDF of `nsel` slides is written in (render.h): 1 for anything else. */
+static int pdf_parts(const dk_options *o, int nsel) {
+    int to_stdout = o->output && strcmp(o->output, "-") == 0;
+    return o->format == DK_FMT_PDF && !o->handout && !to_stdout && nsel >= DK_PDF_PART_MIN
+               ? DK_PDF_PARTS : 1;
+}
+
 static dk_status render_deck(deck_job *j) {
     const dk_options *o = j->o;
     const dk_render_hooks *h = o->hooks;
@@ -799,8 +806,7 @@ static dk_status render_deck(deck_job *j) {
         dk_diag_warn_code(&j->ctx, DK_NOPOS, "pages-past-end",
                           "--pages '%s': the deck has %d slides, not %d; the others are rendered",
                           o->pages, j->deck.nslides, past);
-    int nparts = o->format == DK_FMT_PDF && !o->handout && !plan.tmpfile && nsel >= DK_PDF_PART_MIN
-                     ? DK_PDF_PARTS : 1;
+    int nparts = pdf_parts(o, nsel);
     /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task); a PDF
        too small for parts is all slice 0's */
     for (int i = 0; i < j->deck.nslides; i++) {
@@ -967,6 +973,37 @@ dk_status dk_render_memory(const char *name, const char *buf, size_t n, const dk
         src[n] = 0;
     }
     return render_source(name, src, n, src ? DK_OK : DK_ENOMEM, o, nwarn);
+}
+
+static void no_diag(void *ud, const dk_diag_rec *d) {
+    (void)ud;
+    (void)d;
+}
+
+int dk_render_slices(const char *path, const dk_options *o) {
+    if (!per_slide(o->format) && pdf_parts(o, DK_PDF_PART_MIN) == 1) return 1;
+    if (strcmp(path, "-") == 0) return 1; /* standard input is read once */
+    char *src = NULL;
+    size_t n = 0;
+    if (dk_file_read_max(path, DK_LIMIT_DECK_BYTES, &src, &n) != DK_OK) return 1;
+    dk_ctx ctx;
+    dk_ctx_init(&ctx, path, src, n);
+    ctx.on_diag = no_diag; /* the render tells what is wrong */
+    dk_deck deck = {0};
+    unsigned char *sel = NULL;
+    int nsel = 0;
+    if (dk_input_prepare(&ctx, &src, &n) == DK_OK && dk_deck_parse(&ctx, src, n, &deck) == DK_OK) {
+        int ns = DK_MIN(deck.nslides, DK_LIMIT_SLIDES);
+        int past;
+        sel = malloc((size_t)ns + 1);
+        if (sel) memset(sel, 1, (size_t)ns + 1);
+        if (sel && (!o->pages || dk_pages_parse(o->pages, ns, sel, &past)))
+            for (int i = 0; i < ns; i++) nsel += sel[i];
+    }
+    free(sel);
+    dk_deck_free(&deck);
+    free(src);
+    return per_slide(o->format) ? DK_MAX(nsel, 1) : pdf_parts(o, nsel);
 }
 
 void dk_render_discard(const char *const *parts, int n) { dk_pdf_discard_parts(parts, n); }

@@ -68,6 +68,14 @@ void dk_options_init(dk_options *o);
  * and remove them (also when the join fails). Messages name `deck`.
  */
 dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o);
+/*
+ * Into how many slices the deck at `path` may usefully be cut (slice_k of
+ * slice_n): per-slide formats, its number of selected slides; a PDF,
+ * DK_PDF_PARTS when it is written in parts, else 1; anything else 1. Only
+ * reads and splits the deck, and tells nothing: 1 when it cannot be read
+ * or the selection is bad (the render then says why).
+ */
+int dk_render_slices(const char *path, const dk_options *o);
 /* Remove parts that will not be joined (a slice failed). */
 void dk_render_discard(const char *const *parts, int n);
 /* The caller takes charge of a part another process wrote (dk_pdf_track_part). */

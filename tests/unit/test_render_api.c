@@ -242,6 +242,62 @@ static void test_fonts_current(void) {
     CHECK(rmdir(dir) == 0);
 }
 
+/* Write `nslides` slides (the first one with front matter) to path. */
+static void write_deck(const char *path, int nslides) {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs("---\ntitle: T\n---\n\n", f);
+    for (int i = 1; i <= nslides; i++) fprintf(f, "%s# Slide %d\n\n```\n---\n```\n\n", i > 1 ? "---\n\n" : "", i);
+    fclose(f);
+}
+
+/* deckle_slices(path) with options set from name/value pairs (NULL-terminated). */
+static int slices_with(const char *path, const char *const *kv) {
+    deckle_options *o = deckle_options_new();
+    for (; kv && kv[0]; kv += 2) CHECK(deckle_options_set(o, kv[0], kv[1]) == DECKLE_OK);
+    int k = deckle_slices(path, o);
+    deckle_options_free(o);
+    return k;
+}
+#define SLICES(path, ...) slices_with(path, (const char *const[]){__VA_ARGS__, NULL})
+
+/*
+ * deckle_slices: the slices a parallel driver should start for a deck, as
+ * the render cuts it (a --- inside a fenced block is not a slide break).
+ */
+static void test_slices(void) {
+    char dir[] = "/tmp/deckle-slices-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char small[128], big[128], missing[128];
+    snprintf(small, sizeof small, "%s/small.md", dir);
+    snprintf(big, sizeof big, "%s/big.md", dir);
+    snprintf(missing, sizeof missing, "%s/missing.md", dir);
+    write_deck(small, 3);
+    write_deck(big, 130); /* a PDF of 128 slides or more is written in parts */
+    /* PDFs: parts for the large deck only; not for handouts, stdout or fewer selected slides */
+    CHECK(slices_with(small, NULL) == 1);
+    CHECK(slices_with(big, NULL) == DECKLE_PDF_PARTS);
+    CHECK(SLICES(big, "pages", "1-128") == DECKLE_PDF_PARTS);
+    CHECK(SLICES(big, "pages", "1-127") == 1);
+    CHECK(SLICES(big, "pages", "4-") == 1);
+    CHECK(SLICES(big, "output", "-") == 1);
+    CHECK(SLICES(big, "handout", "4") == 1);
+    CHECK(SLICES(big, "format", "layout") == 1);
+    /* per-slide formats: one slice a selected slide */
+    CHECK(SLICES(small, "format", "png") == 3);
+    CHECK(SLICES(big, "format", "svg") == 130);
+    CHECK(SLICES(small, "format", "png", "pages", "2") == 1);
+    CHECK(SLICES(small, "format", "png", "pages", "1,3,9") == 2);
+    CHECK(SLICES(small, "format", "png", "pages", "7-9") == 1); /* none: the render says so, once */
+    /* what cannot be read is one slice, and nothing is told (nothing on stderr to check here) */
+    CHECK(SLICES(missing, "format", "png") == 1);
+    CHECK(SLICES("-", "format", "png") == 1);
+    unlink(small);
+    unlink(big);
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void) {
     test_codes();
     test_records();
@@ -249,5 +305,6 @@ int main(void) {
     test_options();
     test_render_memory();
     test_fonts_current();
+    test_slices();
     return dk_test_done();
 }
