@@ -745,6 +745,19 @@ static int pdf_parts(const dk_options *o, int nsel) {
                ? DK_PDF_PARTS : 1;
 }
 
+/*
+ * The slides --pages selects of `nslides` (all without it): sel[i] = 1 for
+ * each. Returns how many, or -1 for a selection that does not parse.
+ */
+static int select_slides(const dk_options *o, int nslides, unsigned char *sel, int *past) {
+    memset(sel, 1, (size_t)nslides + 1);
+    *past = 0;
+    if (o->pages && !dk_pages_parse(o->pages, nslides, sel, past)) return -1;
+    int nsel = 0;
+    for (int i = 0; i < nslides; i++) nsel += sel[i];
+    return nsel;
+}
+
 static dk_status render_deck(deck_job *j) {
     const dk_options *o = j->o;
     const dk_render_hooks *h = o->hooks;
@@ -762,6 +775,25 @@ static dk_status render_deck(deck_job *j) {
                            "(not handouts)", DK_PDF_PARTS);
         st = DK_EUSAGE;
     }
+    /* the selection before anything is made on disk: a bad one writes nothing */
+    int nsel = 0, past = 0;
+    if (st == DK_OK && !(sel = malloc((size_t)j->deck.nslides + 1))) st = DK_ENOMEM;
+    if (st == DK_OK && (nsel = select_slides(o, j->deck.nslides, sel, &past)) < 0) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "--pages '%s': want slide numbers like 2-4,6",
+                           o->pages);
+        st = DK_EUSAGE;
+    }
+    /* a selection past the deck's end is a mistake: nothing (not a blank page), or a warning */
+    if (st == DK_OK && o->pages && nsel == 0) {
+        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage",
+                           "--pages '%s' selects none of the deck's %d slides", o->pages,
+                           j->deck.nslides);
+        st = DK_EUSAGE;
+    }
+    if (st == DK_OK && past)
+        dk_diag_warn_code(&j->ctx, DK_NOPOS, "pages-past-end",
+                          "--pages '%s': the deck has %d slides, not %d; the others are rendered",
+                          o->pages, j->deck.nslides, past);
     if (st == DK_OK) st = plan_outputs(j, &plan);
     struct stat ost;
     if (st == DK_OK && !plan.stage && !plan.tmpfile && !per_slide(o->format) &&
@@ -779,33 +811,7 @@ static dk_status render_deck(deck_job *j) {
     }
     if (st == DK_OK) st = make_writer(o->format, &w);
     if (st) goto done;
-    sel = malloc((size_t)j->deck.nslides + 1);
-    if (!sel) {
-        st = DK_ENOMEM;
-        goto done;
-    }
-    memset(sel, 1, (size_t)j->deck.nslides + 1);
-    int past = 0;
-    if (o->pages && !dk_pages_parse(o->pages, j->deck.nslides, sel, &past)) {
-        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage", "--pages '%s': want slide numbers like 2-4,6",
-                           o->pages);
-        st = DK_EUSAGE;
-        goto done;
-    }
-    int nsel = 0, nhere = 0, rank = 0;
-    for (int i = 0; i < j->deck.nslides; i++) nsel += sel[i];
-    /* a selection past the deck's end is a mistake: nothing (not a blank page), or a warning */
-    if (o->pages && nsel == 0) {
-        dk_diag_error_code(&j->ctx, DK_NOPOS, "usage",
-                           "--pages '%s' selects none of the deck's %d slides", o->pages,
-                           j->deck.nslides);
-        st = DK_EUSAGE;
-        goto done;
-    }
-    if (past)
-        dk_diag_warn_code(&j->ctx, DK_NOPOS, "pages-past-end",
-                          "--pages '%s': the deck has %d slides, not %d; the others are rendered",
-                          o->pages, j->deck.nslides, past);
+    int nhere = 0, rank = 0;
     int nparts = pdf_parts(o, nsel);
     /* slice K of N: the K-th of N runs of consecutive selected slides (2: in this task); a PDF
        too small for parts is all slice 0's */
@@ -993,12 +999,8 @@ int dk_render_slices(const char *path, const dk_options *o) {
     unsigned char *sel = NULL;
     int nsel = 0;
     if (dk_input_prepare(&ctx, &src, &n) == DK_OK && dk_deck_parse(&ctx, src, n, &deck) == DK_OK) {
-        int ns = DK_MIN(deck.nslides, DK_LIMIT_SLIDES);
-        int past;
-        sel = malloc((size_t)ns + 1);
-        if (sel) memset(sel, 1, (size_t)ns + 1);
-        if (sel && (!o->pages || dk_pages_parse(o->pages, ns, sel, &past)))
-            for (int i = 0; i < ns; i++) nsel += sel[i];
+        int ns = DK_MIN(deck.nslides, DK_LIMIT_SLIDES), past;
+        if ((sel = malloc((size_t)ns + 1))) nsel = DK_MAX(select_slides(o, ns, sel, &past), 0);
     }
     free(sel);
     dk_deck_free(&deck);

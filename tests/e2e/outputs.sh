@@ -144,6 +144,13 @@ for j in 1 2; do
     rc=$?
     check "-j $j --pages 9 of 6 slides: exit 2 (got $rc), no file" [ $rc -eq 2 -a ! -e "$tmp/past$j.pdf" ]
     check "... one error that says so" [ "$(grep -c "error: --pages '9' selects none of the deck's 6 slides" "$tmp/past$j.err")" = 1 ]
+    # nothing is made on disk for a selection that is refused, not even the output folder
+    "$deckle" -j $j "$seed" --pages 9 -f png -o "$tmp/none$j/sub/" 2>/dev/null
+    rc=$?
+    check "-j $j --pages 9 -f png: exit 2 (got $rc), no folder made" [ $rc -eq 2 -a ! -e "$tmp/none$j" ]
+    "$deckle" -j $j "$seed" --pages 'x' -o "$tmp/none$j/x.pdf" 2>/dev/null
+    rc=$?
+    check "-j $j --pages x: exit 2 (got $rc), no folder made" [ $rc -eq 2 -a ! -e "$tmp/none$j" ]
     "$deckle" -j $j "$seed" --pages 5-9 -f png -o "$tmp/past$j/" 2>"$tmp/past$j.err"
     rc=$?
     check "-j $j --pages 5-9: exit 0 (got $rc), slides 5 and 6" \
