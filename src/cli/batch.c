@@ -401,6 +401,7 @@ static void join_parts(run_state *rs, deck_report *r) {
         task_sink t = {rs, r, 0, 0};
         deckle_callbacks cb = {&t, cb_diag, NULL, NULL, cb_output, NULL, NULL};
         deckle_options_set_callbacks(rs->o, &cb);
+        if (rs->decks_done == rs->ndecks - 1 && !rs->s->watch) deckle_ending(); /* the last work */
         deckle_status st = deckle_pdf_join(r->path, parts, r->parts.n, rs->o);
         deckle_options_set_callbacks(rs->o, NULL);
         if (st != DECKLE_OK && exit_of(st) > r->status) r->status = exit_of(st);
@@ -568,6 +569,7 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
         for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k};
     }
     if (ntasks == 1 && !s->watch) {
+        deckle_ending(); /* this render is the run */
         run_here(&rs, o, decks[0], &tasks[0]);
     } else {
         worker *ws = xrealloc(NULL, (size_t)jobs * sizeof *ws);

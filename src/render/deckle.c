@@ -255,6 +255,8 @@ void deckle_pdf_track(const char *part) { dk_render_track(part); }
 
 void deckle_remove_temporary_files(void) { dk_tmp_remove_all(); }
 
+void deckle_ending(void) { dk_render_ending(); }
+
 char *deckle_output_path(const char *tmpl, const char *deck_path, int n) {
     return dk_output_expand(tmpl, deck_path, n);
 }

@@ -80,6 +80,8 @@ int dk_render_slices(const char *path, const dk_options *o);
 void dk_render_discard(const char *const *parts, int n);
 /* The caller takes charge of a part another process wrote (dk_pdf_track_part). */
 void dk_render_track(const char *part);
+/* The process ends once the running render or join returns (dk_pdf_ending). */
+void dk_render_ending(void);
 
 /*
  * A --size value: "WxH" in CSS px (scale untouched), or a preset for where

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include "pdffix.h"
+#include "writer.h"
 
 #include "../image/pngpass.h"
 
@@ -417,12 +418,39 @@ typedef struct {
     size_t nin;
 } pdf_in;
 
-static void pdf_close(dk_ctx *ctx, pdf_in *f) {
-    if (f->q) {
-        drain_warnings(ctx, f->q);
-        Q.qpdf_cleanup(&f->q);
+/*
+ * A process that ends after its PDF is written (dk_pdf_ending) leaves the
+ * documents to exit: qpdf frees its objects one by one, a twentieth of a
+ * 1001-slide join. They are kept here, where leak checkers still reach
+ * them; a document that finds no room is freed after all.
+ */
+enum { PARKED_MAX = 8 };
+static atomic_int ending;
+/* never read: `used` keeps the compiler from dropping the stores that keep them reachable */
+static pdf_in parked[PARKED_MAX] __attribute__((used));
+static int nparked;
+static pthread_mutex_t parked_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void dk_pdf_ending(void) { atomic_store(&ending, 1); }
+
+static int park(pdf_in *f) {
+    int kept = 0;
+    pthread_mutex_lock(&parked_lock);
+    if (atomic_load(&ending) && nparked < PARKED_MAX) {
+        parked[nparked++] = *f;
+        kept = 1;
     }
-    free(f->in);
+    pthread_mutex_unlock(&parked_lock);
+    return kept;
+}
+
+static void pdf_close(dk_ctx *ctx, pdf_in *f) {
+    if (f->q) drain_warnings(ctx, f->q);
+    if (!park(f)) {
+        if (f->q) Q.qpdf_cleanup(&f->q);
+        free(f->in);
+    }
+    f->q = NULL;
     f->in = NULL;
 }
 

@@ -77,6 +77,11 @@ dk_status dk_pdf_join_parts(dk_ctx *ctx, const char *const *parts, int n, int co
 void dk_pdf_discard_parts(const char *const *parts, int n);
 /* Track a part reported by another process, and its info (dk_tmp_track): the join removes them. */
 void dk_pdf_track_part(const char *part);
+/*
+ * The process ends once the running render or join returns: the documents
+ * of a PDF rewrite or join are left to exit instead of freed (pdffix.c).
+ */
+void dk_pdf_ending(void);
 dk_status dk_writer_png_new(dk_writer **out);
 dk_status dk_writer_layout_new(dk_writer **out);
 dk_status dk_writer_html_new(dk_writer **out);
