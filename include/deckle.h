@@ -134,6 +134,12 @@ DECKLE_API void deckle_pdf_discard(const char *const *parts, int n);
  * it) until deckle_pdf_join or deckle_pdf_discard does.
  */
 DECKLE_API void deckle_pdf_track(const char *part);
+/*
+ * Get ready for deckle_pdf_join in the background: what it needs is loaded
+ * on a thread of its own (libqpdf: 4 ms), for a driver whose slices are
+ * still rendering the parts. A fork() after this waits until it is done.
+ */
+DECKLE_API void deckle_pdf_join_prepare(void);
 
 /*
  * Remove the files this process is writing under temporary names (a PDF

@@ -586,6 +586,8 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
                     run_here(&rs, o, decks[tk->deck], tk);
                 }
             }
+            /* every worker forked and parts to join: load what the join needs meanwhile */
+            if (next == ntasks && !s->per_slide && ntasks > n) deckle_pdf_join_prepare();
             for (int i = 0; i < running; i++) pf[i] = (struct pollfd){ws[i].fd, POLLIN, 0};
             int r = poll(pf, (nfds_t)running, s->progress ? 200 : -1);
             if (r < 0 && errno != EINTR) break;

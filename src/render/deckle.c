@@ -257,6 +257,8 @@ void deckle_remove_temporary_files(void) { dk_tmp_remove_all(); }
 
 void deckle_ending(void) { dk_render_ending(); }
 
+void deckle_pdf_join_prepare(void) { dk_render_join_prepare(); }
+
 char *deckle_output_path(const char *tmpl, const char *deck_path, int n) {
     return dk_output_expand(tmpl, deck_path, n);
 }

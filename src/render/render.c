@@ -1014,6 +1014,8 @@ void dk_render_track(const char *part) { dk_pdf_track_part(part); }
 
 void dk_render_ending(void) { dk_pdf_ending(); }
 
+void dk_render_join_prepare(void) { dk_pdf_preload(); }
+
 dk_status dk_render_join(const char *deck, const char *const *parts, int n, const dk_options *o) {
     dk_ctx ctx;
     dk_ctx_init(&ctx, deck, NULL, 0);

@@ -82,6 +82,8 @@ void dk_render_discard(const char *const *parts, int n);
 void dk_render_track(const char *part);
 /* The process ends once the running render or join returns (dk_pdf_ending). */
 void dk_render_ending(void);
+/* Load what a join needs on a thread of its own (dk_pdf_preload). */
+void dk_render_join_prepare(void);
 
 /*
  * A --size value: "WxH" in CSS px (scale untouched), or a preset for where

@@ -41,8 +41,9 @@
  * the program starts: it and what it links (libstdc++, GnuTLS and its
  * crypto libraries: 11 of deckle's 56) took 4 ms of every process's start,
  * PNG runs included. A process that will rewrite a PDF starts loading it on
- * a thread of its own (dk_pdf_preload) while it lays the slides out. The
- * functions below are called through Q, looked up once.
+ * a thread of its own (dk_pdf_preload) while it lays the slides out, and
+ * the parent of workers writing parts while they do (deckle_pdf_join_prepare).
+ * The functions below are called through Q, looked up once.
  */
 #define QPDF_FUNCS(X) \
     X(qpdf_add_page) X(qpdf_cleanup) X(qpdf_get_buffer) X(qpdf_get_buffer_length) \

@@ -60,12 +60,6 @@ typedef struct {
 dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
                              const dk_pdf_fix *fix);
 
-/*
- * Start loading libqpdf on a thread of its own, for a process that will
- * rewrite a PDF: it is loaded when first needed otherwise (what it costs is
- * in pdffix.c). Once per process; a fork() waits for the load to end.
- */
-void dk_pdf_preload(void);
 
 /*
  * dk_pdf_finish_with over the pages of several of cairo's files in turn

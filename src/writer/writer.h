@@ -82,6 +82,12 @@ void dk_pdf_track_part(const char *part);
  * of a PDF rewrite or join are left to exit instead of freed (pdffix.c).
  */
 void dk_pdf_ending(void);
+/*
+ * Start loading libqpdf on a thread of its own, for a process that will
+ * rewrite a PDF: it is loaded when first needed otherwise (what it costs is
+ * in pdffix.c). Once per process; a fork() waits for the load to end.
+ */
+void dk_pdf_preload(void);
 dk_status dk_writer_png_new(dk_writer **out);
 dk_status dk_writer_layout_new(dk_writer **out);
 dk_status dk_writer_html_new(dk_writer **out);

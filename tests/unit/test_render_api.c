@@ -298,6 +298,16 @@ static void test_slices(void) {
     CHECK(rmdir(dir) == 0);
 }
 
+/* deckle_pdf_join_prepare loads in the background; a fork meanwhile waits for it, not forever. */
+static void test_join_prepare(void) {
+    deckle_pdf_join_prepare();
+    deckle_pdf_join_prepare(); /* once a process */
+    pid_t pid = fork();
+    if (pid == 0) _exit(7);
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+}
+
 int main(void) {
     test_codes();
     test_records();
@@ -306,5 +316,6 @@ int main(void) {
     test_render_memory();
     test_fonts_current();
     test_slices();
+    test_join_prepare();
     return dk_test_done();
 }
