@@ -13,7 +13,9 @@
 # process, from /usr/bin/time %M), the median of RUNS runs (default 5) after
 # one warm-up run. deckle's -j 1 and -j 2 runs of one input alternate, so
 # that a change in the machine's load falls on both alike, and the PNG
-# output folder is emptied between runs outside the timing. The other tools
+# output folder is emptied between runs outside the timing; every timed run
+# starts after a sync, so that no run pays for what an earlier one left in
+# the page cache (deckle fsyncs its outputs). The other tools
 # run on the same inputs in the same run:
 #
 #   chromium   deckle's own -f html export, the slides concatenated into one
@@ -110,6 +112,9 @@ now_ns() { date +%s%N; }
 sample() {
     f=$1
     shift
+    # outside the timing: what earlier runs left to write. deckle fsyncs its outputs, and
+    # on ext4 that waits for every dirty file (once 0.3 s instead of 35 ms for the seed PDF)
+    sync
     t0=$(now_ns)
     /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>&1
     t1=$(now_ns)
@@ -200,6 +205,13 @@ for deck in ${DECKS:-$decks images scripts}; do
     paper-*) measure_jobs "$deck PDF" "$O/$deck.pdf" "$md" ;;
     *) measure "$deck PDF" "deckle" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf" ;;
     esac
+    # the floor right after deckle's PDF of the same deck, on the machine as it is then
+    if [ -n "$pangoview" ] && [ "$deck" = seed ]; then
+        # the deck's text without markup, wrapped at the slide's text width
+        sed -e 's/<[^>]*>//g' -e '/^---$/d' -e 's/^#* *//' "$md" | grep -v '^[[:space:]]*$' > "$tmp/in/$deck.txt"
+        measure "$deck PDF" "pango-view (floor)" "$pangoview" -q --font="DejaVu Sans 15" --width=870 \
+            --wrap=word -o "$O/$deck-floor.pdf" "$tmp/in/$deck.txt"
+    fi
     if [ "$deck" != paper-1001 ]; then
         measure_jobs "$deck PNG 1x" "$O/png/" "$md" -f png
         measure_jobs "$deck PNG 1.5x" "$O/png/" "$md" -f png --scale 1.5
@@ -214,12 +226,6 @@ for deck in ${DECKS:-$decks images scripts}; do
         measure "$deck PDF" "marp" sh "$tmp/marp.sh" "$md" --pdf -o "$O/$deck-marp.pdf"
         [ "$deck" = seed ] &&
             measure "$deck PNG 1.5x" "marp" sh "$tmp/marp.sh" "$md" --images png --image-scale 1.5 -o "$O/marp-png/$deck.png"
-    fi
-    if [ -n "$pangoview" ] && [ "$deck" = seed ]; then
-        # the deck's text without markup, wrapped at the slide's text width
-        sed -e 's/<[^>]*>//g' -e '/^---$/d' -e 's/^#* *//' "$md" | grep -v '^[[:space:]]*$' > "$tmp/in/$deck.txt"
-        measure "$deck PDF" "pango-view (floor)" "$pangoview" -q --font="DejaVu Sans 15" --width=870 \
-            --wrap=word -o "$O/$deck-floor.pdf" "$tmp/in/$deck.txt"
     fi
 done
 
