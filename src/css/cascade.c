@@ -203,11 +203,21 @@ static int match_cmp(const void *x, const void *y) {
     return a < b ? -1 : a > b;
 }
 
+/*
+ * A hash of the style's bytes, eight at a time: a style is 2.5 KB, and
+ * hashing it a byte at a time was 4% of rendering a long deck.
+ */
 static uint32_t style_hash(const dk_style *s) {
+    _Static_assert(sizeof *s % sizeof(uint64_t) == 0, "dk_style is a whole number of words");
     const unsigned char *p = (const unsigned char *)s;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof *s; i++) h = (h ^ p[i]) * 16777619u;
-    return h ? h : 1;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < sizeof *s; i += sizeof(uint64_t)) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        h = (h ^ w) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 32;
+    }
+    return (uint32_t)h ? (uint32_t)h : 1;
 }
 
 /* The interned copy of cx->tmp; NULL on OOM. */
