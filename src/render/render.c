@@ -369,15 +369,21 @@ static dk_status load_theme(deck_job *j) {
     return st;
 }
 
+/* Split the (prepared) source into slides, at most DK_LIMIT_SLIDES of them. */
+static dk_status parse_deck(dk_ctx *ctx, const char *src, size_t n, dk_deck *deck) {
+    dk_status st = dk_deck_parse(ctx, src, n, deck);
+    if (st == DK_OK && deck->nslides > DK_LIMIT_SLIDES) {
+        dk_diag_warn_code(ctx, DK_NOPOS, "too-many-slides",
+                          "the deck has %d slides; only the first %d are rendered", deck->nslides,
+                          DK_LIMIT_SLIDES);
+        deck->nslides = DK_LIMIT_SLIDES; /* dk_deck_free does not need the count */
+    }
+    return st;
+}
+
 static dk_status setup(deck_job *j) {
     dk_status st;
-    if ((st = dk_deck_parse(&j->ctx, j->src, j->n, &j->deck))) return st;
-    if (j->deck.nslides > DK_LIMIT_SLIDES) {
-        dk_diag_warn_code(&j->ctx, DK_NOPOS, "too-many-slides",
-                          "the deck has %d slides; only the first %d are rendered",
-                          j->deck.nslides, DK_LIMIT_SLIDES);
-        j->deck.nslides = DK_LIMIT_SLIDES; /* dk_deck_free does not need the count */
-    }
+    if ((st = parse_deck(&j->ctx, j->src, j->n, &j->deck))) return st;
     j->w = j->o->width > 0 ? j->o->width : j->deck.width > 0 ? j->deck.width : 1280;
     j->h = j->o->height > 0 ? j->o->height : j->deck.height > 0 ? j->deck.height : 720;
     /* images first: the theme search stops at their project root */
@@ -998,9 +1004,10 @@ int dk_render_slices(const char *path, const dk_options *o) {
     dk_deck deck = {0};
     unsigned char *sel = NULL;
     int nsel = 0;
-    if (dk_input_prepare(&ctx, &src, &n) == DK_OK && dk_deck_parse(&ctx, src, n, &deck) == DK_OK) {
-        int ns = DK_MIN(deck.nslides, DK_LIMIT_SLIDES), past;
-        if ((sel = malloc((size_t)ns + 1))) nsel = DK_MAX(select_slides(o, ns, sel, &past), 0);
+    if (dk_input_prepare(&ctx, &src, &n) == DK_OK && parse_deck(&ctx, src, n, &deck) == DK_OK) {
+        int past;
+        if ((sel = malloc((size_t)deck.nslides + 1)))
+            nsel = DK_MAX(select_slides(o, deck.nslides, sel, &past), 0);
     }
     free(sel);
     dk_deck_free(&deck);
