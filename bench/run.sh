@@ -11,12 +11,12 @@
 # 40 slides with four images each; the multilingual tests/data/scripts deck),
 # and times whole processes: wall time and peak RSS (the largest single
 # process, from /usr/bin/time %M), the median of RUNS runs (default 5) after
-# one warm-up run. deckle's -j 1 and -j 2 runs of one input alternate, so
-# that a change in the machine's load falls on both alike, and the PNG
-# output folder is emptied between runs outside the timing; every timed run
+# one warm-up run. The commands compared on one input (deckle -j 1 and -j 2,
+# the other tools, the floor) run in rounds, each once a round, so that a
+# change in the machine's load falls on all of them alike; the PNG output
+# folder is emptied between runs outside the timing, and every timed run
 # starts after a sync, so that no run pays for what an earlier one left in
-# the page cache (deckle fsyncs its outputs). The other tools
-# run on the same inputs in the same run:
+# the page cache (deckle fsyncs its outputs). The other tools:
 #
 #   chromium   deckle's own -f html export, the slides concatenated into one
 #              document (one page each), printed with --headless --print-to-pdf
@@ -129,39 +129,53 @@ row() {
     printf '  %-28s %-22s %8s s %6s MB\n' "$1" "$2" "$wall" "$rss" >&2
 }
 failed() { printf '%s\t%s\tfailed\t-\n' "$1" "$2" >> "$tmp/rows"; }
-# measure LABEL TOOL CMD...: warm-up, then RUNS runs
-measure() {
-    label=$1 tool=$2
+# The commands that are compared are measured as a set: each is warmed up, then the set runs
+# RUNS rounds, every command once a round in the order added, so that a change in the
+# machine's load falls on all of them alike (a ratio of two medians taken minutes apart
+# measured the load as much as the tools). Before every run, untimed, the PNG output
+# folder is removed.
+#   add LABEL TOOL CMD...   add a command to the set
+#   measure_set             measure the set (one row each, in order), then empty it
+nset=0
+add() {
+    nset=$((nset + 1))
+    eval "label_$nset=\$1 tool_$nset=\$2"
     shift 2
-    "$@" >/dev/null 2>&1 || { failed "$label" "$tool"; return; }
-    : > "$tmp/samples"
-    r=0
-    while [ "$r" -lt "$runs" ]; do
-        sample "$tmp/samples" "$@"
-        r=$((r + 1))
+    c=
+    for a in "$@"; do # quoted for eval: ' becomes '\''
+        c="$c '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
     done
-    row "$label" "$tool" "$tmp/samples"
+    eval "cmd_$nset=\$c"
 }
-# measure_jobs LABEL OUT ARGS...: deckle ARGS -o OUT with -j 1 and with -j 2, warmed up, then
-# RUNS runs of each in alternation, so that the machine's load changes both alike. Only
-# deckle is timed: an OUT ending in / is a folder, removed before each run, untimed.
-measure_jobs() {
-    label=$1 out=$2
-    shift 2
-    for j in 1 2; do
-        "$deckle" -q -j "$j" "$@" -o "$out" >/dev/null 2>&1 || { failed "$label" "deckle -j $j"; return; }
-        : > "$tmp/samples$j"
+measure_set() {
+    i=1
+    while [ "$i" -le "$nset" ]; do
+        eval "c=\$cmd_$i"
+        rm -rf "$O/png"
+        if eval "$c" >/dev/null 2>&1; then eval "ok_$i=1"; else eval "ok_$i=0"; fi
+        : > "$tmp/samples.$i"
+        i=$((i + 1))
     done
     r=0
     while [ "$r" -lt "$runs" ]; do
-        for j in 1 2; do
-            case $out in */) rm -rf "$out" ;; esac
-            sample "$tmp/samples$j" "$deckle" -q -j "$j" "$@" -o "$out"
+        i=1
+        while [ "$i" -le "$nset" ]; do
+            eval "c=\$cmd_$i ok=\$ok_$i"
+            if [ "$ok" = 1 ]; then
+                rm -rf "$O/png"
+                eval "sample \"\$tmp/samples.$i\" $c"
+            fi
+            i=$((i + 1))
         done
         r=$((r + 1))
     done
-    row "$label" "deckle -j 1" "$tmp/samples1"
-    row "$label" "deckle -j 2" "$tmp/samples2"
+    i=1
+    while [ "$i" -le "$nset" ]; do
+        eval "l=\$label_$i t=\$tool_$i ok=\$ok_$i"
+        if [ "$ok" = 1 ]; then row "$l" "$t" "$tmp/samples.$i"; else failed "$l" "$t"; fi
+        i=$((i + 1))
+    done
+    nset=0
 }
 
 chromium=
@@ -200,33 +214,37 @@ decks="seed paper-201"
 [ "$big" = 1001 ] && decks="$decks paper-1001"
 for deck in ${DECKS:-$decks images scripts}; do
     md=$tmp/in/$deck.md
-    case $deck in
-    # 128 slides and more: two parts, side by side with -j 2
-    paper-*) measure_jobs "$deck PDF" "$O/$deck.pdf" "$md" ;;
-    *) measure "$deck PDF" "deckle" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf" ;;
-    esac
-    # the floor right after deckle's PDF of the same deck, on the machine as it is then
-    if [ -n "$pangoview" ] && [ "$deck" = seed ]; then
-        # the deck's text without markup, wrapped at the slide's text width
-        sed -e 's/<[^>]*>//g' -e '/^---$/d' -e 's/^#* *//' "$md" | grep -v '^[[:space:]]*$' > "$tmp/in/$deck.txt"
-        measure "$deck PDF" "pango-view (floor)" "$pangoview" -q --font="DejaVu Sans 15" --width=870 \
-            --wrap=word -o "$O/$deck-floor.pdf" "$tmp/in/$deck.txt"
-    fi
-    if [ "$deck" != paper-1001 ]; then
-        measure_jobs "$deck PNG 1x" "$O/png/" "$md" -f png
-        measure_jobs "$deck PNG 1.5x" "$O/png/" "$md" -f png --scale 1.5
-    fi
     if [ -n "$chromium$weasy" ]; then
         mkdir -p "$tmp/h"
         concat_html "$md" "$tmp/h/$deck.html" || echo "bench: html export of $deck failed" >&2
-        [ -n "$chromium" ] && measure "$deck PDF" "chromium print" sh "$tmp/chrome.sh" "$tmp/h/$deck.html" "$O/$deck-chromium.pdf"
-        [ -n "$weasy" ] && measure "$deck PDF" "weasyprint" "$weasy" -q "$tmp/h/$deck.html" "$O/$deck-weasy.pdf"
     fi
-    if [ -n "$marp" ]; then
-        measure "$deck PDF" "marp" sh "$tmp/marp.sh" "$md" --pdf -o "$O/$deck-marp.pdf"
-        [ "$deck" = seed ] &&
-            measure "$deck PNG 1.5x" "marp" sh "$tmp/marp.sh" "$md" --images png --image-scale 1.5 -o "$O/marp-png/$deck.png"
+    # PDF: deckle (from 128 slides on in two parts, side by side with -j 2) and the others
+    case $deck in
+    paper-*)
+        add "$deck PDF" "deckle -j 1" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf"
+        add "$deck PDF" "deckle -j 2" "$deckle" -q -j 2 "$md" -o "$O/$deck.pdf"
+        ;;
+    *) add "$deck PDF" "deckle" "$deckle" -q -j 1 "$md" -o "$O/$deck.pdf" ;;
+    esac
+    if [ -n "$pangoview" ] && [ "$deck" = seed ]; then
+        # the floor: the deck's text without markup, wrapped at the slide's text width
+        sed -e 's/<[^>]*>//g' -e '/^---$/d' -e 's/^#* *//' "$md" | grep -v '^[[:space:]]*$' > "$tmp/in/$deck.txt"
+        add "$deck PDF" "pango-view (floor)" "$pangoview" -q --font="DejaVu Sans 15" --width=870 \
+            --wrap=word -o "$O/$deck-floor.pdf" "$tmp/in/$deck.txt"
     fi
+    [ -n "$chromium" ] && add "$deck PDF" "chromium print" sh "$tmp/chrome.sh" "$tmp/h/$deck.html" "$O/$deck-chromium.pdf"
+    [ -n "$weasy" ] && add "$deck PDF" "weasyprint" "$weasy" -q "$tmp/h/$deck.html" "$O/$deck-weasy.pdf"
+    [ -n "$marp" ] && add "$deck PDF" "marp" sh "$tmp/marp.sh" "$md" --pdf -o "$O/$deck-marp.pdf"
+    measure_set
+    [ "$deck" = paper-1001 ] && continue
+    for scale in 1 1.5; do
+        for j in 1 2; do
+            add "$deck PNG ${scale}x" "deckle -j $j" "$deckle" -q -j "$j" "$md" -f png --scale "$scale" -o "$O/png/"
+        done
+        [ -n "$marp" ] && [ "$deck" = seed ] && [ "$scale" = 1.5 ] &&
+            add "$deck PNG 1.5x" "marp" sh "$tmp/marp.sh" "$md" --images png --image-scale 1.5 -o "$O/marp-png/$deck.png"
+        measure_set
+    done
 done
 
 # ---- report -------------------------------------------------------------------------------

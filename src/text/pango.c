@@ -886,11 +886,12 @@ static dk_status ptext_measure(dk_text *t, dk_arena *a, const dk_para *para, dou
     tmap m;
     dk_status st = break_lines(p, a, para, -1, &m, &tl);
     if (st) return st;
-    if (max_w) *max_w = widest_line(para, &m, &tl);
+    /* a paragraph that does not wrap is laid out unwrapped whatever the width */
+    int nowrap = no_wrap(para->style->white_space);
+    double widest = max_w || nowrap ? widest_line(para, &m, &tl) : 0;
+    if (max_w) *max_w = widest;
     if (min_w) {
-        /* a paragraph that does not wrap is laid out unwrapped whatever the width */
-        *min_w = no_wrap(para->style->white_space) ? widest_line(para, &m, &tl)
-                                                   : widest_piece(a, para, tl.impl);
+        *min_w = nowrap ? widest : widest_piece(a, para, tl.impl);
         if (*min_w < 0) {
             if ((st = break_lines(p, a, para, 0, &m, &tl))) return st;
             *min_w = widest_line(para, &m, &tl);
