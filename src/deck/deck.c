@@ -322,10 +322,14 @@ static int add_slide(dk_deck *d, int *cap, span **fms, size_t start, size_t end,
     return 1;
 }
 
-/* The first `needle` (m bytes) in [p, p + n), or NULL. */
+/* The first `needle` (m >= 1 bytes) in [p, p + n), or NULL. Found by its first byte with
+   memchr: glibc's memmem takes ~7 instructions a byte for so short a needle. */
 static const char *find_bytes(const char *p, size_t n, const char *needle, size_t m) {
-    for (size_t i = 0; i + m <= n; i++)
-        if (p[i] == needle[0] && memcmp(p + i, needle, m) == 0) return p + i;
+    const char *end = p + n;
+    for (const char *q = p; (size_t)(end - q) >= m; q++) {
+        if (!(q = memchr(q, needle[0], (size_t)(end - q) - m + 1))) break;
+        if (memcmp(q, needle, m) == 0) return q;
+    }
     return NULL;
 }
 
@@ -458,6 +462,7 @@ static void comment_directives(dir_state *ds, const char *src, size_t a, size_t 
 
 /* Find the HTML comments in [from, to) outside fenced code and read their directives. */
 static void scan_comments(dir_state *ds, const char *src, size_t from, size_t to) {
+    if (!find_bytes(src + from, to - from, "<!--", 4)) return; /* most decks: none */
     scanner sc = {src, to, from};
     line ln;
     char fence_ch = 0;
