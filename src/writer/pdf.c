@@ -4,8 +4,9 @@
  *
  * Links: external ones as URI annotations; "#N" to slide N through the
  * name "slide-N" (outcanvas.c), which pdffix.c replaces by where that slide
- * landed, so links and the outline find the slide whatever page --pages or
- * a handout put it on. Pages carry labels with their slide numbers. Metadata comes
+ * landed, so a link finds the slide whatever page --pages or a handout put
+ * it on (it may lead into another part). An outline entry leads straight to
+ * its slide's page. Pages carry labels with their slide numbers. Metadata comes
  * from the front matter (title, author, subject or description, keywords,
  * lang) plus the creator; without a title, the first slide's heading names
  * the document. cairo writes to a temporary file; libqpdf rewrites it into
@@ -56,6 +57,7 @@ typedef struct {
     char *lang;
     int titled;           /* the document has a title */
     int k;                /* slides written */
+    int first;            /* the first of them in the current file (part) */
     dk_pdf_dest *dests;   /* where each written slide landed */
     int *labels;          /* slide pages: each page's slide number */
 } pdf_writer;
@@ -177,6 +179,7 @@ static dk_status to_part(pdf_writer *p, const dk_deck_info *d, int rank) {
     dk_status st = close_surface(p, d);
     if (st) return st;
     p->part = part;
+    p->first = p->k;
     snprintf(p->tmp, strlen(d->output) + 32, "%s.part%d-%d", d->output, part, (int)getpid());
     if (!p->parts[part] && !(p->parts[part] = strdup(p->tmp))) return DK_ENOMEM;
     return open_surface(p, d, d->width * 0.75, d->height * 0.75);
@@ -191,23 +194,31 @@ static dk_status pdf_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
     }
     dk_status st = p->handout ? dk_handout_slide(p->handout, p->cr, d, p->k, s)
                               : slide_page(p, d, s);
+    /* where the slide is: for links to it (pdffix.c) and, in this file, for its outline
+       entry (a page of a part comes over with its outline entry when the parts are joined) */
     dk_pdf_dest *dest = &p->dests[p->k];
     dest->slide = s->index;
+    int page;              /* in this file, from 1 */
+    double top = 0, left = 0; /* on that page, in cairo's user space (y down) */
     if (p->handout) {
         const dk_handout_plan *plan = dk_handout_get_plan(p->handout);
+        left = plan->slide[p->k % plan->per_page].x;
+        top = plan->slide[p->k % plan->per_page].y;
         dest->page = p->k / plan->per_page;
-        dest->x = plan->slide[p->k % plan->per_page].x;
-        dest->y = plan->page_h - plan->slide[p->k % plan->per_page].y;
+        dest->x = left;
+        dest->y = plan->page_h - top;
+        page = dest->page + 1;
     } else {
         /* the page is labelled with its slide number ("3" in viewers, with --pages 3-) */
         p->labels[s->rank] = s->index;
         dest->page = s->rank;
         dest->y = d->height * 0.75;
+        page = p->k - p->first + 1;
     }
     p->k++;
-    char fallback[32], link[32];
+    char fallback[32], link[96];
     snprintf(fallback, sizeof fallback, "Slide %d", s->index);
-    snprintf(link, sizeof link, "dest='slide-%d'", s->index);
+    snprintf(link, sizeof link, "page=%d pos=[%.6f %.6f]", page, left, top);
     cairo_pdf_surface_add_outline(p->surface, CAIRO_PDF_OUTLINE_ROOT,
                                   s->title ? s->title : fallback, link, 0);
     /* without a title in the front matter, the first slide's heading names the document */

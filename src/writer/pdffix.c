@@ -209,9 +209,9 @@ static qpdf_oh resolve(qpdf_data q, const dk_pdf_fix *fix, const char *name, int
 }
 
 /*
- * In dictionary `o` (a link annotation or an outline item), replace a named
- * /Dest (or a GoTo action's /D) by its explicit destination. Returns 0 when
- * it names a destination that does not exist.
+ * In link annotation `o`, replace a named /Dest (or a GoTo action's /D) by
+ * its explicit destination. Returns 0 when it names a destination that does
+ * not exist.
  */
 static int fix_dest(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh o) {
     qpdf_oh dest = Q.qpdf_oh_get_key(q, o, "/Dest");
@@ -232,15 +232,11 @@ static int fix_dest(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh o) {
     return 1;
 }
 
-static void fix_outline(qpdf_data q, const dk_pdf_fix *fix, qpdf_oh item, int depth) {
-    for (int guard = 0; Q.qpdf_oh_is_dictionary(q, item) && guard < 100000; guard++) {
-        fix_dest(q, fix, item);
-        if (depth < 32) fix_outline(q, fix, Q.qpdf_oh_get_key(q, item, "/First"), depth + 1);
-        item = Q.qpdf_oh_get_key(q, item, "/Next");
-    }
-}
-
-/* Resolve named slide destinations everywhere; drop links that lead nowhere. */
+/*
+ * Resolve the links' named slide destinations; drop links that lead nowhere.
+ * (Outline entries lead to their pages already: the PDF writer gives them
+ * explicit destinations.)
+ */
 static void fix_links(qpdf_data q, const dk_pdf_fix *fix) {
     int np = Q.qpdf_get_num_pages(q);
     for (int i = 0; i < np; i++) {
@@ -250,8 +246,6 @@ static void fix_links(qpdf_data q, const dk_pdf_fix *fix) {
             if (!fix_dest(q, fix, Q.qpdf_oh_get_array_item(q, annots, k)))
                 Q.qpdf_oh_erase_item(q, annots, k);
     }
-    qpdf_oh outlines = Q.qpdf_oh_get_key(q, Q.qpdf_get_root(q), "/Outlines");
-    fix_outline(q, fix, Q.qpdf_oh_get_key(q, outlines, "/First"), 0);
 }
 
 /* /PageLabels: decimal labels, one range per run of consecutive slide numbers. */

@@ -51,11 +51,11 @@ typedef struct {
 
 /*
  * dk_pdf_finish with options. Also sets /Lang when `fix->lang` is given;
- * replaces every named destination "slide-N" (in link annotations and
- * outline items) by an explicit destination from `fix->dests` — cairo
- * 1.16 writes the /Dests name tree empty, so named destinations would lead
- * nowhere — and removes links to slides that are not in the document
- * (--pages left them out); writes /PageLabels from `fix->labels`.
+ * replaces every named destination "slide-N" in a link annotation by an
+ * explicit destination from `fix->dests` — cairo 1.16 writes the /Dests
+ * name tree empty, so named destinations would lead nowhere — and removes
+ * links to slides that are not in the document (--pages left them out);
+ * writes /PageLabels from `fix->labels`.
  */
 dk_status dk_pdf_finish_with(dk_ctx *ctx, const char *in_path, const char *out_path,
                              const dk_pdf_fix *fix);
