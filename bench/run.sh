@@ -2,7 +2,7 @@
 # bench/run.sh — deckle against Chromium print, Marp CLI, WeasyPrint and the
 # pango-view floor, side by side in one run (issue 8). Run by hand, not in ctest:
 #
-#     sh bench/run.sh                 # everything: ~10 minutes on 2 cores
+#     sh bench/run.sh                 # everything: ~18 minutes on 2 cores, half of it WeasyPrint
 #     RUNS=3 QUICK=1 sh bench/run.sh  # 201 slides instead of 1001 for the others
 #
 # It builds deckle in Release in build-bench/, generates the inputs in a
