@@ -136,10 +136,13 @@ dk_status dk_input_prepare(dk_ctx *ctx, char **src, size_t *n) {
         /* UTF-8 with mistakes, or no UTF-8 at all (then Latin-1 / Windows-1252)? */
         size_t valid_multi = 0, invalid = 0;
         for (size_t i = 0; i < len;) {
-            uint64_t w8;
-            if (len - i >= 8 && (memcpy(&w8, p + i, 8), !(w8 & 0x8080808080808080u))) {
-                i += 8; /* eight ASCII bytes */
-                continue;
+            if (len - i >= 8) {
+                uint64_t w8;
+                memcpy(&w8, p + i, 8);
+                if (!(w8 & 0x8080808080808080u)) { /* eight ASCII bytes */
+                    i += 8;
+                    continue;
+                }
             }
             size_t k = utf8_len(p + i, len - i);
             if (k > 1) valid_multi++;
