@@ -11,7 +11,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libharfbuzz-dev
-libfontconfig-dev libpng-dev libmd4c-dev libgumbo-dev libqpdf-dev libhyphen-dev
+libfontconfig-dev libpng-dev libdeflate-dev libmd4c-dev libgumbo-dev libqpdf-dev libhyphen-dev
 fonts-noto-color-emoji fonts-noto-core fonts-noto-cjk hyphen-en-us hyphen-en-gb hyphen-de
 hyphen-fr hyphen-es hyphen-it hyphen-nl hyphen-pt-pt hyphen-ru poppler-utils qpdf
 libjpeg62-turbo-dev librsvg2-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader mupdf-tools"
@@ -23,11 +23,11 @@ fi
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     cat >&2 <<'MSG'
 install-deps.sh: this is not a Debian or Ubuntu system; install these yourself:
-  macOS (Homebrew): brew install cmake pkg-config cairo pango harfbuzz fontconfig libpng \
+  macOS (Homebrew): brew install cmake pkg-config cairo pango harfbuzz fontconfig libpng libdeflate \
                       md4c gumbo-parser qpdf poppler hyphen
                     brew install --cask font-noto-color-emoji font-noto-sans-cjk
   Fedora (dnf):     dnf install gcc make cmake pkgconf-pkg-config cairo-devel pango-devel \
-                      harfbuzz-devel fontconfig-devel libpng-devel md4c-devel \
+                      harfbuzz-devel fontconfig-devel libpng-devel libdeflate-devel md4c-devel \
                       gumbo-parser-devel qpdf-devel qpdf poppler-utils hyphen-devel \
                       hyphen-en hyphen-de hyphen-fr google-noto-color-emoji-fonts \
                       google-noto-sans-fonts google-noto-sans-cjk-fonts

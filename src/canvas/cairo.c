@@ -151,18 +151,22 @@ static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     cairo_t *cr = cc->cr;
     if (img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return;
     dk_image_target t = target_of(cr);
-    double sw, sh;
-    cairo_surface_t *s = dk_image_source(img, t, &sw, &sh);
-    if (!s || sw <= 0 || sh <= 0) return;
-    int pad = !(cc->flags & DK_CANVAS_VECTOR) &&
-              cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_RECORDING;
+    int raster = !(cc->flags & DK_CANVAS_VECTOR);
     cairo_save(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
     cairo_clip(cr);
-    if (pad && t == DK_IMAGE_RASTER && image_reduced(cr, r, img)) {
+    /* first: a reduction made before needs no decoding (image.h) */
+    if (raster && t == DK_IMAGE_RASTER && image_reduced(cr, r, img)) {
         cairo_restore(cr);
         return;
     }
+    double sw, sh;
+    cairo_surface_t *s = dk_image_source(img, t, &sw, &sh);
+    if (!s || sw <= 0 || sh <= 0) {
+        cairo_restore(cr);
+        return;
+    }
+    int pad = raster && cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_RECORDING;
     cairo_translate(cr, r.x, r.y);
     cairo_scale(cr, r.w / sw, r.h / sh);
     cairo_set_source_surface(cr, s, 0, 0);

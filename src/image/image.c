@@ -5,9 +5,11 @@
  * (except that an XML file is taken as SVG only when it holds an <svg>):
  *
  *   PNG   only the chunks are read at first (pngpass.c): an opaque PNG goes
- *         into a PDF undecoded (pngpass.h), and is decoded (libpng,
- *         load_png) only when a raster or SVG output draws it; other PNGs (alpha, interlaced, damaged) are decoded
- *         at once, as before, so that a broken file warns where it is used.
+ *         into a PDF undecoded (pngpass.h), and is decoded (load_png) only
+ *         when a raster or SVG output draws it; other PNGs (alpha,
+ *         interlaced, damaged) are decoded at once, so that a broken file
+ *         warns where it is used. 8-bit RGB and RGBA go through pngraw.c
+ *         (libdeflate: screenshots decode 2-2.5x faster), the rest libpng.
  *   JPEG  libjpeg-turbo into an RGB24 surface; the file's bytes ride along
  *         as CAIRO_MIME_TYPE_JPEG, so cairo's PDF writer embeds the JPEG
  *         stream as it is (DCTDecode) instead of re-encoding the pixels.
@@ -27,6 +29,7 @@
 #define _GNU_SOURCE
 #include "image.h"
 #include "pngpass.h"
+#include "pngraw.h"
 
 #include <cairo.h>
 #include <dlfcn.h>
@@ -34,6 +37,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +84,8 @@ typedef struct entry {
 
 #define ENTRY(img) ((entry *)((char *)(img) - offsetof(entry, img)))
 
+static void pool_use(int delta); /* pixel memory, below */
+
 struct dk_images {
     char *deck_dir; /* realpath */
     char *root;     /* realpath of the project root */
@@ -120,6 +126,7 @@ dk_status dk_images_new(const char *deck_dir, int allow_outside, dk_images **out
     c->root = c->deck_dir ? find_root(c->deck_dir) : NULL;
     c->allow_outside = allow_outside;
     c->budget = DK_LIMIT_DECK_PIXELS;
+    pool_use(1);
     if (!c->deck_dir || !c->root) {
         dk_images_free(c);
         return DK_ENOMEM;
@@ -144,6 +151,7 @@ void dk_images_free(dk_images *c) {
     for (int i = 0; i < c->nallowed; i++) free(c->allowed[i]);
     free(c->allowed);
     free(c->deck_dir);
+    pool_use(-1);
     free(c->root);
     free(c);
 }
@@ -263,6 +271,113 @@ static void take(dk_image *img, cairo_surface_t *s, const char **why) {
     img->missing = 0;
 }
 
+/* ---- pixel memory ------------------------------------------------------------------------ */
+
+typedef struct {
+    void *p;
+    size_t n;
+} mapping;
+
+static const cairo_user_data_key_t mapping_key;
+
+/*
+ * Pixel buffers of 2 MB or more are mappings of their own, 2 MB-aligned
+ * and marked for transparent huge pages, and a freed one is kept (up to
+ * POOL_MAX) for the next: memory fresh from the kernel is what costs. It
+ * faults and zeroes pages at 2-8 GB/s on a 2-core VM, memset at 20 GB/s;
+ * on the seed deck at 1.5x, fresh pages were a fifth of the time (perf:
+ * clear_page), one slide surface, decoded image and inflate buffer after
+ * another. The pool lives while some dk_images does (a deck's render).
+ */
+enum { POOL_MAX = 4 };
+static const size_t huge = (size_t)2 << 20;
+static mapping pool[POOL_MAX];
+static int npool;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A mapping of at least n bytes, contents undefined: the smallest pooled, else fresh. */
+static mapping map_get(size_t n) {
+    size_t len = (n + huge - 1) / huge * huge;
+    mapping m = {0};
+    pthread_mutex_lock(&pool_lock);
+    int best = -1;
+    for (int i = 0; i < npool; i++)
+        if (pool[i].n >= len && (best < 0 || pool[i].n < pool[best].n)) best = i;
+    if (best >= 0) {
+        m = pool[best];
+        pool[best] = pool[--npool];
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (m.p) return m;
+    char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return m;
+    /* keep the 2 MB-aligned `len` bytes inside, give back the rest */
+    size_t head = (huge - (uintptr_t)raw % huge) % huge;
+    if (head) munmap(raw, head);
+    if (huge - head) munmap(raw + head + len, huge - head);
+    m = (mapping){raw + head, len};
+    madvise(m.p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages as before */
+    return m;
+}
+
+static int ncaches; /* dk_images alive: the pool is emptied when the last goes */
+
+static void pool_use(int delta) {
+    mapping gone[POOL_MAX];
+    int ngone = 0;
+    pthread_mutex_lock(&pool_lock);
+    ncaches += delta;
+    if (ncaches == 0)
+        while (npool) gone[ngone++] = pool[--npool];
+    pthread_mutex_unlock(&pool_lock);
+    while (ngone--) munmap(gone[ngone].p, gone[ngone].n);
+}
+
+static void map_put(mapping m) {
+    pthread_mutex_lock(&pool_lock);
+    int kept = npool < POOL_MAX && ncaches > 0;
+    if (kept) pool[npool++] = m;
+    pthread_mutex_unlock(&pool_lock);
+    if (!kept) munmap(m.p, m.n);
+}
+
+static void unmap(void *m) {
+    map_put(*(mapping *)m);
+    free(m);
+}
+
+/* A scratch buffer of n bytes: a mapping from 2 MB on (*m), else malloc'd (m->p NULL). */
+static void *scratch_get(size_t n, mapping *m) {
+    *m = n >= huge ? map_get(n) : (mapping){0};
+    return m->p ? m->p : n >= huge ? NULL : malloc(n ? n : 1);
+}
+
+static void scratch_put(void *p, mapping m) {
+    if (m.p) map_put(m);
+    else free(p);
+}
+
+cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
+    int stride = cairo_format_stride_for_width(f, w);
+    size_t n = stride > 0 && h > 0 ? (size_t)stride * (size_t)h : 0;
+    if (n < huge) return cairo_image_surface_create(f, w, h);
+    mapping *m = malloc(sizeof *m);
+    if (m) *m = map_get(n);
+    if (!m || !m->p) {
+        free(m);
+        return cairo_image_surface_create(f, w, h);
+    }
+    memset(m->p, 0, n); /* what a new surface holds (pooled memory holds the last one's) */
+    cairo_surface_t *s = cairo_image_surface_create_for_data(m->p, f, w, h, stride);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(s, &mapping_key, m, unmap) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        unmap(m);
+        return cairo_image_surface_create(f, w, h);
+    }
+    return s;
+}
+
 /* ---- PNG ------------------------------------------------------------------------------- */
 
 /*
@@ -298,8 +413,50 @@ static void png_quiet(png_structp png, png_const_charp msg) {
     (void)msg; /* damaged ancillary chunks: the picture is still shown */
 }
 
-static void load_png(dk_image *img, const unsigned char *p, size_t n, const char **why,
-                     char *msg) {
+/* The decoded PNG `p` (n bytes) in `s` taken into the image, the file riding along. */
+static void png_done(dk_image *img, cairo_surface_t *s, const unsigned char *p, size_t n,
+                     const char **why) {
+    cairo_surface_mark_dirty(s);
+    /* the file rides along: cairo's SVG writer embeds it instead of re-encoding the pixels */
+    unsigned char *copy = malloc(n);
+    if (copy) {
+        memcpy(copy, p, n);
+        if (cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_PNG, copy, n, free, copy))
+            free(copy);
+    }
+    img->w = cairo_image_surface_get_width(s);
+    img->h = cairo_image_surface_get_height(s);
+    take(img, s, why);
+}
+
+/* pngraw.h's decoder, for the PNGs it takes: 1 when it decoded `p` into the image. */
+static int load_png_raw(dk_image *img, const unsigned char *p, size_t n,
+                        const dk_pngpass_info *info, const char **why) {
+    if (!dk_pngraw_takes(info)) return 0;
+    cairo_surface_t *s = dk_image_surface_new(
+        info->ctype == 6 ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, info->w, info->h);
+    mapping m;
+    void *scratch = scratch_get(dk_pngraw_scratch(info), &m);
+    int r = -1;
+    if (scratch && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+        cairo_surface_flush(s);
+        r = dk_pngraw_decode(p, n, info, scratch, cairo_image_surface_get_data(s),
+                             cairo_image_surface_get_stride(s));
+    }
+    if (scratch) scratch_put(scratch, m);
+    if (r == 1) {
+        png_done(img, s, p, n, why);
+        return 1;
+    }
+    cairo_surface_destroy(s);
+    if (r == 0) return 0; /* libpng decodes it, or says what is wrong */
+    *why = "out of memory";
+    return 1;
+}
+
+/* Decode the PNG `p` (n bytes, its chunks scanned into `chunks`). */
+static void load_png(dk_image *img, const unsigned char *p, size_t n, const dk_pngpass_info *chunks,
+                     const char **why, char *msg) {
     if (n < 24 || memcmp(p + 12, "IHDR", 4) != 0) {
         *why = "broken PNG header";
         return;
@@ -309,6 +466,7 @@ static void load_png(dk_image *img, const unsigned char *p, size_t n, const char
         *why = why_too_large;
         return;
     }
+    if (load_png_raw(img, p, n, chunks, why)) return;
     png_src r = {.p = p, .n = n};
     cairo_surface_t *volatile s = NULL;
     png_bytep *volatile rows = NULL;
@@ -372,17 +530,7 @@ static void load_png(dk_image *img, const unsigned char *p, size_t n, const char
             }
         }
     }
-    cairo_surface_mark_dirty(s);
-    /* the file rides along: cairo's SVG writer embeds it instead of re-encoding the pixels */
-    unsigned char *copy = malloc(n);
-    if (copy) {
-        memcpy(copy, p, n);
-        if (cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_PNG, copy, n, free, copy))
-            free(copy);
-    }
-    img->w = w;
-    img->h = h;
-    take(img, s, why);
+    png_done(img, s, p, n, why);
 }
 
 /* ---- JPEG ------------------------------------------------------------------------------ */
@@ -735,7 +883,7 @@ static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
             e->npng = n;
             data = NULL;
         } else {
-            load_png(img, p, n, why, msg);
+            load_png(img, p, n, &e->pass, why, msg);
         }
     } else if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff) {
         load_jpeg(img, (unsigned char *)data, n, why, msg);
@@ -807,48 +955,6 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     return &e->img;
 }
 
-/* ---- pixel memory ------------------------------------------------------------------------ */
-
-typedef struct {
-    void *p;
-    size_t n;
-} mapping;
-
-static const cairo_user_data_key_t mapping_key;
-
-static void unmap(void *m) {
-    munmap(((mapping *)m)->p, ((mapping *)m)->n);
-    free(m);
-}
-
-cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
-    const size_t huge = (size_t)2 << 20;
-    int stride = cairo_format_stride_for_width(f, w);
-    size_t n = stride > 0 && h > 0 ? (size_t)stride * (size_t)h : 0;
-    if (n < huge) return cairo_image_surface_create(f, w, h);
-    size_t len = (n + huge - 1) / huge * huge;
-    char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    mapping *m = raw != MAP_FAILED ? malloc(sizeof *m) : NULL;
-    if (!m) {
-        if (raw != MAP_FAILED) munmap(raw, len + huge);
-        return cairo_image_surface_create(f, w, h);
-    }
-    /* keep the 2 MB-aligned `len` bytes inside, give back the rest */
-    size_t head = (huge - (uintptr_t)raw % huge) % huge;
-    if (head) munmap(raw, head);
-    if (huge - head) munmap(raw + head + len, huge - head);
-    *m = (mapping){raw + head, len};
-    madvise(m->p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages as before */
-    cairo_surface_t *s = cairo_image_surface_create_for_data(m->p, f, w, h, stride);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-        cairo_surface_set_user_data(s, &mapping_key, m, unmap) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        unmap(m);
-        return cairo_image_surface_create(f, w, h);
-    }
-    return s;
-}
-
 /* ---- drawing: pixels on demand -------------------------------------------------------- */
 
 /* A pass-through PNG's pixels, decoded now (once); warned about once if that fails. */
@@ -856,7 +962,7 @@ static cairo_surface_t *pixels(entry *e) {
     if (e->surface || e->failed || !e->png) return e->surface;
     const char *why = NULL;
     char msg[WHY_MAX];
-    load_png(&e->img, e->png, e->npng, &why, msg);
+    load_png(&e->img, e->png, e->npng, &e->pass, &why, msg);
     if (!e->surface) {
         e->failed = 1;
         dk_diag_warn_code(e->ctx, e->off, "image-format", "image '%s': %s", e->src,
@@ -998,14 +1104,7 @@ done:
 
 void *dk_image_source_scaled(const dk_image *img, int w, int h) {
     entry *e = ENTRY(img);
-    if (img->missing) return NULL;
-    cairo_surface_t *s = e->png ? pixels(e) : e->surface;
-    if (!s || cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE) return NULL;
-    int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
-    cairo_format_t f = cairo_image_surface_get_format(s);
-    if (w <= 0 || h <= 0 || w > sw || h > sh || (f != CAIRO_FORMAT_RGB24 && f != CAIRO_FORMAT_ARGB32))
-        return NULL;
-    if (w == sw && h == sh) return s;
+    if (img->missing || w <= 0 || h <= 0 || w > img->w || h > img->h) return NULL;
     int i = 0;
     while (i < NSCALED && e->scaled[i] && !(cairo_image_surface_get_width(e->scaled[i]) == w &&
                                             cairo_image_surface_get_height(e->scaled[i]) == h))
@@ -1014,7 +1113,19 @@ void *dk_image_source_scaled(const dk_image *img, int w, int h) {
     if (i < NSCALED && e->scaled[i]) {
         r = e->scaled[i];
     } else {
+        cairo_surface_t *s = e->png ? pixels(e) : e->surface;
+        if (!s || cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE) return NULL;
+        int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
+        cairo_format_t f = cairo_image_surface_get_format(s);
+        if (w > sw || h > sh || (f != CAIRO_FORMAT_RGB24 && f != CAIRO_FORMAT_ARGB32)) return NULL;
+        if (w == sw && h == sh) return s;
         if (!(r = reduce(s, w, h))) return NULL;
+        /* a PNG whose file is kept decodes again if ever needed: its full-size pixels go back
+           to the pool for the slide's own surface (an image is mostly shown at one size) */
+        if (e->png) {
+            cairo_surface_destroy(e->surface);
+            e->surface = NULL;
+        }
         i = NSCALED - 1;
         if (e->scaled[i]) cairo_surface_destroy(e->scaled[i]);
     }

@@ -76,7 +76,7 @@ typedef enum { DK_IMAGE_RASTER, DK_IMAGE_PDF, DK_IMAGE_SVG } dk_image_target;
  * cache) for drawing onto `target`; *sw x *sh is the size of the source in
  * its own units, which is to be scaled onto the image's box. Layout needs
  * only img->w and img->h, so pixels are made here, on first use, once per
- * deck: an opaque PNG is never decoded for a PDF (pngpass.h), nor for
+ * deck (see dk_image_source_scaled for the exception): an opaque PNG is never decoded for a PDF (pngpass.h), nor for
  * anything until a raster or SVG output draws it. NULL when there is
  * nothing to draw (a decoding that failed here is warned about once).
  */
@@ -86,8 +86,10 @@ void *dk_image_source(const dk_image *img, dk_image_target target, double *sw, d
  * Raster outputs: the image's pixels resized to exactly w x h device pixels
  * by averaging (a box filter), for drawing 1:1 instead of having cairo
  * filter the full-size image on every paint. Cached per image (a few
- * sizes). NULL if not a bitmap, not a reduction, or out of memory: then draw
- * dk_image_source's surface.
+ * sizes); a PNG that can be decoded again gives its full-size pixels back
+ * once reduced, so a surface dk_image_source returned before is then gone:
+ * ask for this first. NULL if not a bitmap, not a reduction, or out of
+ * memory: then draw dk_image_source's surface.
  */
 void *dk_image_source_scaled(const dk_image *img, int w, int h);
 

@@ -95,6 +95,9 @@ void dk_pngpass_scan(const unsigned char *p, size_t n, dk_pngpass_info *info) {
     if (!first_idat || first_len < 2 || (first_idat[0] & 0x0f) != 8 || (first_idat[1] & 0x20) ||
         ((unsigned)first_idat[0] << 8 | first_idat[1]) % 31)
         return;
+    info->interlaced = interlace != 0;
+    info->trns = trns;
+    info->valid = 1;
     info->ok = interlace == 0 && !trns && passable(info->ctype, info->depth) &&
                (info->ctype != 3 || info->plte) && info->w > 0 && info->h > 0 &&
                info->w <= 65535 && info->h <= 65535;
@@ -124,7 +127,13 @@ unsigned char *dk_pngpass_standin(const unsigned char *p, size_t n, const dk_png
     *o++ = (unsigned char)(nplte >> 8), *o++ = (unsigned char)nplte;
     if (nplte) memcpy(o, info->plte, 3 * (size_t)nplte);
     o += 3 * (size_t)nplte;
-    /* the IDAT chunks' data, in order (the scan checked the structure) */
+    o += dk_pngpass_idat(p, n, o);
+    *len = (size_t)(o - out);
+    return out;
+}
+
+size_t dk_pngpass_idat(const unsigned char *p, size_t n, unsigned char *out) {
+    unsigned char *o = out;
     for (size_t at = 8; at + 12 <= n;) {
         uint32_t clen = be32(p + at);
         if (memcmp(p + at + 4, "IDAT", 4) == 0) {
@@ -135,8 +144,7 @@ unsigned char *dk_pngpass_standin(const unsigned char *p, size_t n, const dk_png
         }
         at += 12 + (size_t)clen;
     }
-    *len = (size_t)(o - out);
-    return out;
+    return (size_t)(o - out);
 }
 
 int dk_pngpass_parse(const unsigned char *p, size_t n, dk_pngpass_standin_info *si) {

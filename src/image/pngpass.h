@@ -47,7 +47,9 @@
 /* What a PNG's chunks say, as far as pass-through needs. */
 typedef struct {
     int w, h, depth, ctype; /* IHDR: bit depth, colour type (0 gray, 2 RGB, 3 palette) */
-    int ok;                 /* can pass through (see above) */
+    int interlaced, trns;   /* Adam7; a tRNS chunk */
+    int valid;              /* chunks and CRCs right, IEND there, IDATs in one run opening a zlib stream */
+    int ok;                 /* valid and can pass through (see above) */
     const unsigned char *plte; /* palette entries (RGB triples) in the file, or NULL */
     int nplte;
     size_t idat_bytes;      /* IDAT data, all chunks together */
@@ -65,6 +67,12 @@ void dk_pngpass_scan(const unsigned char *p, size_t n, dk_pngpass_info *info);
  */
 unsigned char *dk_pngpass_standin(const unsigned char *p, size_t n, const dk_pngpass_info *info,
                                   size_t *len);
+
+/*
+ * Copy the IDAT chunks' data of the PNG file `p` (n bytes, scanned valid) to `out`, in order:
+ * the zlib stream, info->idat_bytes long. Returns the bytes copied.
+ */
+size_t dk_pngpass_idat(const unsigned char *p, size_t n, unsigned char *out);
 
 /* A stand-in parsed back (by writer/pdffix.c). */
 typedef struct {
