@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "pngpass.h"
 
+#include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,21 +15,6 @@ static const char magic[] = "deckle png pass-through 1";
 
 static uint32_t be32(const unsigned char *b) {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-/* CRC-32 as PNG uses it (zlib's, which we do not link directly). */
-static uint32_t crc32_png(const uint32_t table[256], const unsigned char *p, size_t n) {
-    uint32_t c = 0xffffffffu;
-    while (n--) c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
-
-static void crc_table(uint32_t table[256]) {
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
 }
 
 /* Colour type and bit depth that PDF can take as they are (no alpha). */
@@ -51,8 +37,6 @@ void dk_pngpass_scan(const unsigned char *p, size_t n, dk_pngpass_info *info) {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     memset(info, 0, sizeof *info);
     if (n < 8 + 25 || memcmp(p, sig, 8) != 0) return;
-    uint32_t table[256];
-    crc_table(table);
     int interlace = 1, trns = 0, ended = 0, idat_state = 0; /* 0 none yet, 1 in, 2 after */
     const unsigned char *first_idat = NULL;
     size_t first_len = 0;
@@ -61,7 +45,7 @@ void dk_pngpass_scan(const unsigned char *p, size_t n, dk_pngpass_info *info) {
         uint32_t len = be32(p + at);
         if (len > n - at - 12) return;
         const unsigned char *type = p + at + 4, *data = p + at + 8;
-        if (crc32_png(table, type, (size_t)len + 4) != be32(data + len)) return;
+        if (libdeflate_crc32(0, type, (size_t)len + 4) != be32(data + len)) return;
         if (at == 8 && (memcmp(type, "IHDR", 4) != 0 || len != 13)) return;
         int is_idat = memcmp(type, "IDAT", 4) == 0;
         if (is_idat && idat_state == 2) return; /* IDATs must be consecutive */

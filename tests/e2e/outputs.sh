@@ -22,6 +22,30 @@ png_size() {
 # colour type byte of the IHDR: 2 RGB, 6 RGBA
 png_ctype() { od -An -tu1 -j25 -N1 "$1" | tr -d ' '; }
 has_chunk() { LC_ALL=C grep -aq "$2" "$1"; }
+# a PNG read strictly (python3's zlib): every chunk's CRC, IHDR first, IDATs in one run, IEND
+# last, and the IDAT data one zlib stream, its Adler-32 right, inflating to exactly the rows
+png_strict() {
+    python3 - "$1" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+assert d[:8] == b'\x89PNG\r\n\x1a\n'
+at, types, idat = 8, [], b''
+while at < len(d):
+    n, t = struct.unpack('>I4s', d[at:at + 8])
+    assert zlib.crc32(d[at + 4:at + 8 + n]) == struct.unpack('>I', d[at + 8 + n:at + 12 + n])[0], t
+    types.append(t)
+    if t == b'IDAT': idat += d[at + 8:at + 8 + n]
+    at += 12 + n
+assert types[0] == b'IHDR' and types[-1] == b'IEND' and at == len(d), types
+runs = ''.join('I' if t == b'IDAT' else '.' for t in types)
+assert runs.strip('.').count('.') == 0 and 'I' in runs, runs
+w, h, depth, ctype = struct.unpack('>IIBB', d[16:26])
+z = zlib.decompressobj()
+rows = z.decompress(idat) + z.flush()
+assert z.eof and z.unused_data == b'', 'stream not ended or data after it'
+assert len(rows) == h * (1 + w * {2: 3, 6: 4}[ctype] * depth // 8), len(rows)
+PY
+}
 # every PDF must pass qpdf --check and render in poppler (and MuPDF when installed) silently
 pdf_clean() {
     qpdf --check "$1" >"$tmp/check.txt" 2>&1 || { sed 's/^/#   /' "$tmp/check.txt" | head -5; return 1; }
@@ -201,6 +225,13 @@ check "--transparent PNG is RGBA (colour type 6)" [ "$(png_ctype "$tmp/pngt/deck
 s0=$(wc -c <"$tmp/png0/deck.002.png")
 s6=$(wc -c <"$p")
 check "--compression 0 is larger than the default ($s0 > $s6)" [ "$s0" -gt "$s6" ]
+"$deckle" "$seed" -f png --compression 9 --scale 0.5 -o "$tmp/png9/" 2>/dev/null
+if command -v python3 >/dev/null 2>&1; then
+    for f in "$p" "$tmp/pngt/deck.002.png" "$tmp/png0/deck.002.png" "$tmp/png9/deck.001.png" \
+        "$tmp/png9/deck.006.png"; do
+        check "$(basename "$(dirname "$f")")/$(basename "$f") reads strictly (CRCs, one zlib stream, Adler-32, row bytes)" png_strict "$f"
+    done
+fi
 for preset in 16:9=1920x1080 4:3=1440x1080 square=1080x1080 portrait=1080x1350 og=1200x630 800x600=800x600; do
     name=${preset%%=*}
     size=${preset#*=}
