@@ -205,4 +205,16 @@ void dk_assert_fail(const char *what, const char *file, int line);
 #define DK_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define DK_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * On a pixel loop the compiler vectorises only with AVX2 (3-byte pixels in and out of
+ * 4-byte words need its shuffles): x86-64 builds get a second copy of the function compiled
+ * for AVX2, chosen when the program loads on a CPU that has it (GCC's and clang's function
+ * multiversioning); everywhere else one plain copy.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define DK_PIXEL_LOOP __attribute__((target_clones("avx2", "default")))
+#else
+#define DK_PIXEL_LOOP
+#endif
+
 #endif

@@ -1050,6 +1050,7 @@ static int *box_taps(int n, int m, int **count, int **from, uint16_t **wt) {
 typedef uint32_t u32x4 __attribute__((vector_size(16)));
 
 /* `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied: averages right). */
+DK_PIXEL_LOOP
 static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h) {
     int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
     int ss = cairo_image_surface_get_stride(src);

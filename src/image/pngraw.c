@@ -3,6 +3,8 @@
  */
 #include "pngraw.h"
 
+#include "../base/base.h"
+
 #include <libdeflate.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,37 +20,69 @@ int dk_pngraw_takes(const dk_pngpass_info *info) {
            ((double)info->w * (double)channels(info) + 1) * info->h <= RAW_MAX;
 }
 
-/* a, b, c: the bytes left, above and above-left; the one nearest a + b - c, ties in that order */
+/*
+ * a, b, c: the bytes left, above and above-left; the one nearest a + b - c, ties in that
+ * order. Written for conditional moves: on noisy rows a branch here mispredicts often.
+ */
 static inline int paeth(int a, int b, int c) {
     int pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c);
-    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    int near = pb <= pc ? b : c, dist = pb <= pc ? pb : pc;
+    return pa <= dist ? a : near;
 }
 
 /*
- * Undo filter `type` on row `r` (len bytes, bpp bytes a pixel) whose unfiltered row above is
- * `up` (zeros above the first). 0 for a type PNG does not define.
+ * Undo filter `type` on row `r` (w pixels of `bpp` bytes) whose unfiltered row above is
+ * `up` (zeros above the first). 0 for a type PNG does not define. Called with bpp a
+ * constant (inlined twice): the left pixel's bytes then stay in registers instead of
+ * being read back from the row just written.
  */
-static int unfilter(unsigned char *r, const unsigned char *up, size_t len, size_t bpp, int type) {
-    size_t i;
+static inline int unfilter(unsigned char *r, const unsigned char *up, size_t w, int type,
+                           const int bpp) {
+    size_t len = w * (size_t)bpp;
+    int left[4] = {0, 0, 0, 0}, upleft[4] = {0, 0, 0, 0}; /* zeros left of the first pixel */
     switch (type) {
     case 0: /* None */
         return 1;
     case 1: /* Sub */
-        for (i = bpp; i < len; i++) r[i] += r[i - bpp];
+        for (size_t i = 0; i < len; i += (size_t)bpp)
+            for (int k = 0; k < bpp; k++) left[k] = r[i + k] = (unsigned char)(r[i + k] + left[k]);
         return 1;
     case 2: /* Up */
-        for (i = 0; i < len; i++) r[i] += up[i];
+        for (size_t i = 0; i < len; i++) r[i] += up[i];
         return 1;
     case 3: /* Average */
-        for (i = 0; i < bpp; i++) r[i] += up[i] >> 1;
-        for (; i < len; i++) r[i] += (r[i - bpp] + up[i]) >> 1;
+        for (size_t i = 0; i < len; i += (size_t)bpp)
+            for (int k = 0; k < bpp; k++)
+                left[k] = r[i + k] = (unsigned char)(r[i + k] + ((left[k] + up[i + k]) >> 1));
         return 1;
-    case 4: /* Paeth; on the first pixel, with nothing to its left, it is Up */
-        for (i = 0; i < bpp; i++) r[i] += up[i];
-        for (; i < len; i++) r[i] += paeth(r[i - bpp], up[i], up[i - bpp]);
+    case 4: /* Paeth */
+        for (size_t i = 0; i < len; i += (size_t)bpp)
+            for (int k = 0; k < bpp; k++) {
+                int above = up[i + k];
+                left[k] = r[i + k] = (unsigned char)(r[i + k] + paeth(left[k], above, upleft[k]));
+                upleft[k] = above;
+            }
         return 1;
     }
     return 0;
+}
+
+/* A row of RGB bytes as cairo's RGB24 words. */
+DK_PIXEL_LOOP
+static void rgb_words(const unsigned char *restrict s, uint32_t *restrict o, int w) {
+    for (int x = 0; x < w; x++)
+        o[x] = 0xff000000u | (uint32_t)s[3 * x] << 16 | (uint32_t)s[3 * x + 1] << 8 | s[3 * x + 2];
+}
+
+/* A row of RGBA bytes as cairo's ARGB32 words: premultiplied, rounded to nearest as in
+   image.c's libpng path. */
+static void rgba_words(const unsigned char *restrict s, uint32_t *restrict o, int w) {
+    for (int x = 0; x < w; x++, s += 4) {
+        uint32_t a = s[3], c[3] = {s[0], s[1], s[2]};
+        if (a != 255)
+            for (int k = 0; k < 3; k++) c[k] = (c[k] * a + 127) / 255;
+        o[x] = a << 24 | c[0] << 16 | c[1] << 8 | c[2];
+    }
 }
 
 size_t dk_pngraw_scratch(const dk_pngpass_info *info) {
@@ -70,20 +104,13 @@ int dk_pngraw_decode(const unsigned char *p, size_t n, const dk_pngpass_info *in
     const unsigned char *up = zero;
     for (int y = 0; y < h; y++) {
         unsigned char *r = raw + (size_t)y * (len + 1);
-        if (!unfilter(r + 1, up, len, bpp, r[0])) goto done;
-        const unsigned char *s = up = r + 1;
+        if (!(bpp == 3 ? unfilter(r + 1, up, (size_t)w, r[0], 3)
+                       : unfilter(r + 1, up, (size_t)w, r[0], 4)))
+            goto done;
+        up = r + 1;
         uint32_t *o = (uint32_t *)(px + (size_t)y * stride);
-        if (bpp == 3) {
-            for (int x = 0; x < w; x++, s += 3)
-                o[x] = 0xff000000u | (uint32_t)s[0] << 16 | (uint32_t)s[1] << 8 | s[2];
-            continue;
-        }
-        for (int x = 0; x < w; x++, s += 4) {
-            uint32_t a = s[3], c[3] = {s[0], s[1], s[2]};
-            if (a != 255) /* premultiplied, rounded to nearest as in image.c's libpng path */
-                for (int k = 0; k < 3; k++) c[k] = (c[k] * a + 127) / 255;
-            o[x] = a << 24 | c[0] << 16 | c[1] << 8 | c[2];
-        }
+        if (bpp == 3) rgb_words(r + 1, o, w);
+        else rgba_words(r + 1, o, w);
     }
     ret = 1;
 done:

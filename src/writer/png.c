@@ -101,6 +101,17 @@ static void idat_add(idat_stream *o, const unsigned char *p, size_t n, int flush
 
 enum { BLOCK_ROWS = 16 }; /* rows deflated at a time (92 KB at 1920 px RGB) */
 
+/* A row of cairo's RGB24 words as R G B bytes: the common case, vectorised (base.h). */
+DK_PIXEL_LOOP
+static void rgb_bytes(const uint32_t *restrict src, unsigned char *restrict o, int w) {
+    for (int x = 0; x < w; x++) {
+        uint32_t p = src[x];
+        o[3 * x] = (unsigned char)(p >> 16);
+        o[3 * x + 1] = (unsigned char)(p >> 8);
+        o[3 * x + 2] = (unsigned char)p;
+    }
+}
+
 /*
  * Encode cairo's pixels (RGB24 or ARGB32, native-endian words) as PNG into
  * `out`. `title` may be NULL. DK_ENOMEM or DK_EIO (libpng failure).
@@ -116,8 +127,7 @@ static dk_status encode(cairo_surface_t *surf, const dk_deck_info *d, const char
     size_t rowbytes = 1 + (size_t)w * ch;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    /* + 1: the RGB packing stores four bytes for three */
-    unsigned char *volatile block = malloc(rowbytes * BLOCK_ROWS + 1);
+    unsigned char *volatile block = malloc(rowbytes * BLOCK_ROWS);
     idat_stream *volatile idat = malloc(sizeof *idat);
     volatile int zlive = 0;
     dk_status st = DK_OK;
@@ -175,20 +185,8 @@ static dk_status encode(cairo_surface_t *surf, const dk_deck_info *d, const char
             const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
             unsigned char *o = block + (size_t)(y - y0) * rowbytes;
             *o++ = 0; /* filter: None; slides are flat colour and text (see the top) */
-            if (!alpha) { /* the common case, kept tight */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                /* one 4-byte store a pixel, R G B and a byte the next pixel (or the next
-                   row's filter byte, or the block's spare byte) overwrites */
-                for (int x = 0; x < w; x++, o += 3) {
-                    uint32_t p = __builtin_bswap32(src[x] << 8); /* 0x00BBGGRR: R G B 0 */
-                    memcpy(o, &p, 4);
-                }
-#else
-                for (int x = 0; x < w; x++, o += 3) {
-                    uint32_t p = src[x];
-                    o[0] = (unsigned char)(p >> 16), o[1] = (unsigned char)(p >> 8), o[2] = (unsigned char)p;
-                }
-#endif
+            if (!alpha) {
+                rgb_bytes(src, o, w);
                 continue;
             }
             for (int x = 0; x < w; x++) {
