@@ -12,8 +12,9 @@
 # and times whole processes: wall time and peak RSS (the largest single
 # process, from /usr/bin/time %M), the median of RUNS runs (default 5) after
 # one warm-up run. The commands compared on one input (deckle -j 1 and -j 2,
-# the other tools, the floor) run in rounds, each once a round, so that a
-# change in the machine's load falls on all of them alike; the PNG output
+# the other tools, the floor) run in rounds, each once a round (every other
+# round backwards), so that a change in the machine's load falls on all of
+# them alike and none always follows the same one; the PNG output
 # folder is emptied between runs outside the timing, and every timed run
 # starts after a sync, so that no run pays for what an earlier one left in
 # the page cache (deckle fsyncs its outputs). The other tools:
@@ -158,14 +159,19 @@ measure_set() {
     done
     r=0
     while [ "$r" -lt "$runs" ]; do
-        i=1
-        while [ "$i" -le "$nset" ]; do
+        k=1
+        while [ "$k" -le "$nset" ]; do
+            # serpentine: odd rounds run the set backwards, so no command always runs right
+            # after the same one (on a VM the run after Chromium exits pays for the memory
+            # the host took back, and in a fixed order that was always deckle's first)
+            i=$k
+            [ $((r % 2)) = 1 ] && i=$((nset + 1 - k))
             eval "c=\$cmd_$i ok=\$ok_$i"
             if [ "$ok" = 1 ]; then
                 rm -rf "$O/png"
                 eval "sample \"\$tmp/samples.$i\" $c"
             fi
-            i=$((i + 1))
+            k=$((k + 1))
         done
         r=$((r + 1))
     done
