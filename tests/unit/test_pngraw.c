@@ -108,6 +108,29 @@ static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int 
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* A new folder under TMPDIR (or /tmp) for files the images cache reads. */
+static void temp_dir(char *dir, size_t n) {
+    snprintf(dir, n, "%s/dk-pngraw-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    CHECK(mkdtemp(dir) != NULL);
+}
+
+/* `b` written to dir/name, its path in `path`. */
+static void save(const char *dir, const char *name, dk_buf b, char *path, size_t n) {
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *o = fopen(path, "wb");
+    CHECK(o && fwrite(b.p, 1, b.n, o) == b.n);
+    if (o) fclose(o);
+}
+
+/* An images cache on `dir`, its diagnostics counted (quietly) in `ctx`. */
+static dk_images *open_cache(const char *dir, dk_ctx *ctx) {
+    dk_ctx_init(ctx, "test.md", "", 0);
+    ctx->quiet = 1;
+    dk_images *c = NULL;
+    CHECK(dk_images_new(dir, 0, &c) == DK_OK);
+    return c;
+}
+
 /* ---- checks ------------------------------------------------------------------------------- */
 
 /* pngraw's pixels of `f` are cairo's reader's, every byte (RGB24's unused byte aside). */
@@ -217,23 +240,12 @@ static void check_broken(void) {
     CHECK(info.valid && dk_pngraw_decode((const unsigned char *)adler.p, adler.n, &info, scratch, px, W * 4) == 0);
 
     /* through image/: the short stream warns, the wrong Adler-32 is shown (libpng ignores it) */
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s/dk-pngraw-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    CHECK(mkdtemp(dir) != NULL);
-    char f1[300], f2[300];
-    snprintf(f1, sizeof f1, "%s/short.png", dir);
-    snprintf(f2, sizeof f2, "%s/adler.png", dir);
-    FILE *o = fopen(f1, "wb");
-    fwrite(shrt.p, 1, shrt.n, o);
-    fclose(o);
-    o = fopen(f2, "wb");
-    fwrite(adler.p, 1, adler.n, o);
-    fclose(o);
+    char dir[256], f1[300], f2[300];
+    temp_dir(dir, sizeof dir);
+    save(dir, "short.png", shrt, f1, sizeof f1);
+    save(dir, "adler.png", adler, f2, sizeof f2);
     dk_ctx ctx;
-    dk_ctx_init(&ctx, "test.md", "", 0);
-    ctx.quiet = 1;
-    dk_images *c = NULL;
-    CHECK(dk_images_new(dir, 0, &c) == DK_OK);
+    dk_images *c = open_cache(dir, &ctx);
     double sw, sh;
     const dk_image *a = dk_images_get(&ctx, c, "short.png", 0);
     CHECK(a && dk_image_source(a, DK_IMAGE_RASTER, &sw, &sh) == NULL && ctx.nwarn == 1);
@@ -279,20 +291,12 @@ static void check_pool(void) {
 
 /* An image reduced gives its full-size pixels back; asked for again, they are decoded again. */
 static void check_given_back(void) {
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s/dk-pngraw-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    CHECK(mkdtemp(dir) != NULL);
-    char f[300];
-    snprintf(f, sizeof f, "%s/big.png", dir);
+    char dir[256], f[300];
+    temp_dir(dir, sizeof dir);
     dk_buf b = png_file(1100, 700, PNG_COLOR_TYPE_RGB, 8, PNG_ALL_FILTERS, 0);
-    FILE *o = fopen(f, "wb");
-    fwrite(b.p, 1, b.n, o);
-    fclose(o);
+    save(dir, "big.png", b, f, sizeof f);
     dk_ctx ctx;
-    dk_ctx_init(&ctx, "test.md", "", 0);
-    ctx.quiet = 1;
-    dk_images *c = NULL;
-    CHECK(dk_images_new(dir, 0, &c) == DK_OK);
+    dk_images *c = open_cache(dir, &ctx);
     const dk_image *img = dk_images_get(&ctx, c, "big.png", 0);
     CHECK(img && !img->missing && img->w == 1100 && img->h == 700);
     double sw, sh;
