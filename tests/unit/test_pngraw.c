@@ -43,27 +43,34 @@ static unsigned char *pixels(int w, int h, int ch) {
     return px;
 }
 
-/* A PNG written by libpng with the given filters (PNG_FILTER_* flags). */
-static dk_buf png_file(int w, int h, int ctype, int depth, int filters, int interlace) {
-    dk_buf b = {0};
-    int ch = ctype == PNG_COLOR_TYPE_RGB_ALPHA ? 4 : 3;
-    unsigned char *px = pixels(w, h, ch * (depth / 8));
+/* `rows` written by libpng into `b` with the given filters (PNG_FILTER_* flags); 0 on error. */
+static int png_encode(dk_buf *b, png_bytep *rows, int w, int h, int ctype, int depth,
+                      int filters, int interlace) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png_create_info_struct(png);
     if (setjmp(png_jmpbuf(png))) {
-        dk_buf_free(&b);
-        return b;
+        png_destroy_write_struct(&png, &info);
+        return 0;
     }
-    png_set_write_fn(png, &b, put, flush);
+    png_set_write_fn(png, b, put, flush);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, ctype,
                  interlace ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, 0, 0);
     png_write_info(png, info);
-    png_bytep *rows = malloc((size_t)h * sizeof *rows);
-    for (int y = 0; y < h; y++) rows[y] = px + (size_t)y * w * ch * (depth / 8);
     png_write_image(png, rows);
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
+    return 1;
+}
+
+/* A PNG of pixels() written by libpng with the given filters; empty on error. */
+static dk_buf png_file(int w, int h, int ctype, int depth, int filters, int interlace) {
+    dk_buf b = {0};
+    int ch = ctype == PNG_COLOR_TYPE_RGB_ALPHA ? 4 : 3;
+    unsigned char *px = pixels(w, h, ch * (depth / 8));
+    png_bytep *rows = malloc((size_t)h * sizeof *rows);
+    for (int y = 0; y < h; y++) rows[y] = px + (size_t)y * w * ch * (depth / 8);
+    if (!png_encode(&b, rows, w, h, ctype, depth, filters, interlace)) dk_buf_free(&b);
     free(rows);
     free(px);
     return b;
