@@ -2,7 +2,7 @@
 # bench/run.sh — deckle against Chromium print, Marp CLI, WeasyPrint and the
 # pango-view floor, side by side in one run (issue 8). Run by hand, not in ctest:
 #
-#     sh bench/run.sh                 # everything: ~18 minutes on 2 cores, half of it WeasyPrint
+#     sh bench/run.sh                 # everything: ~35 minutes on 2 cores, half of it WeasyPrint
 #     RUNS=3 QUICK=1 sh bench/run.sh  # 201 slides instead of 1001 for the others
 #
 # It builds deckle in Release in build-bench/, generates the inputs in a
@@ -14,7 +14,11 @@
 # one warm-up run. The commands compared on one input (deckle -j 1 and -j 2,
 # the other tools, the floor) run in rounds, each once a round (every other
 # round backwards), so that a change in the machine's load falls on all of
-# them alike and none always follows the same one; the PNG output
+# them alike and none always follows the same one; each timed run follows an
+# untimed run of the same command (PRIME=0: not), because on a VM that gives
+# freed memory back to its host (virtio free page reporting) the run after
+# another program exits pays to get pages back: a seed PNG run at -j 2 took
+# 146-413 ms right after Marp and 80-90 ms on the next run. The PNG output
 # folder is emptied between runs outside the timing, and every timed run
 # starts after a sync, so that no run pays for what an earlier one left in
 # the page cache (deckle fsyncs its outputs). The other tools:
@@ -28,7 +32,7 @@
 #              shaping that text with pango and writing it with cairo
 #
 # A tool that is missing is skipped and says so. Set MARP=0, CHROMIUM=0 or
-# WEASYPRINT=0 to skip one. Env: RUNS, QUICK, DECKLE (a prebuilt binary:
+# WEASYPRINT=0 to skip one. Env: RUNS, QUICK, PRIME, DECKLE (a prebuilt binary:
 # then nothing is built), DECKS (a subset: "seed paper-201 paper-1001 images scripts").
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -168,6 +172,12 @@ measure_set() {
             [ $((r % 2)) = 1 ] && i=$((nset + 1 - k))
             eval "c=\$cmd_$i ok=\$ok_$i"
             if [ "$ok" = 1 ]; then
+                # PRIME=1 (the default): an untimed run of the same command first, so that
+                # the timed one does not pay for the memory the previous command freed
+                if [ "${PRIME:-1}" = 1 ]; then
+                    rm -rf "$O/png"
+                    eval "$c" >/dev/null 2>&1
+                fi
                 rm -rf "$O/png"
                 eval "sample \"\$tmp/samples.$i\" $c"
             fi
