@@ -5,10 +5,12 @@
 #include "base.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const char *dk_status_str(dk_status st) {
@@ -426,15 +428,51 @@ void dk_tmp_unlink(const char *path) {
     dk_tmp_untrack(path);
 }
 
+/*
+ * Empty the private folder `dir` with system calls only (open, getdents64, unlinkat,
+ * close: async-signal-safe, unlike opendir). A staging folder holds the slides written so
+ * far under their final names, which nothing tracks; a signal can come before they move.
+ */
+static void empty_dir(const char *dir) {
+#ifdef SYS_getdents64
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    union {
+        char bytes[4096];
+        uint64_t align;
+    } buf;
+    for (int pass = 0; pass < 2; pass++) { /* unlinking while listing may skip an entry */
+        lseek(fd, 0, SEEK_SET);
+        long n;
+        while ((n = syscall(SYS_getdents64, fd, buf.bytes, sizeof buf.bytes)) > 0) {
+            for (long at = 0; at < n;) {
+                const char *e = buf.bytes + at;
+                unsigned short reclen;
+                memcpy(&reclen, e + 16, sizeof reclen); /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+                const char *name = e + 19;
+                if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) unlinkat(fd, name, 0);
+                at += reclen;
+            }
+        }
+    }
+    close(fd);
+#else
+    (void)dir;
+#endif
+}
+
 void dk_tmp_remove_all(void) {
-    /* files first, then the (private, by then empty) folders they were in */
+    /* files first, then the (private) folders they were in, emptied */
     for (int i = 0; i < DK_TMP_MAX; i++) {
         char *p = atomic_load(&tmp_slot[i]);
         if (p) unlink(p);
     }
     for (int i = 0; i < DK_TMP_MAX; i++) {
         char *p = atomic_load(&tmp_slot[i]);
-        if (p) rmdir(p);
+        if (p && rmdir(p) != 0 && errno == ENOTEMPTY) {
+            empty_dir(p);
+            rmdir(p);
+        }
     }
 }
 
