@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,26 @@ void dk_tmp_track(const char *path) {
     free(copy);
 }
 
+int dk_tmp_mkstemps(char *tmpl, int suffixlen) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int fd = mkstemps(tmpl, suffixlen);
+    if (fd >= 0) dk_tmp_track(tmpl);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return fd;
+}
+
+char *dk_tmp_mkdtemp(char *tmpl) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    char *made = mkdtemp(tmpl);
+    if (made) dk_tmp_track(made);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return made;
+}
+
 void dk_tmp_untrack(const char *path) {
     for (int i = 0; i < DK_TMP_MAX; i++) {
         char *p = atomic_load(&tmp_slot[i]);
@@ -482,12 +503,11 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
     if (!tmp) return DK_ENOMEM;
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
+    int fd = dk_tmp_mkstemps(tmp, 0);
     if (fd < 0) {
         free(tmp);
         return DK_EIO;
     }
-    dk_tmp_track(tmp);
     const char *q = p;
     size_t left = n;
     while (left) {

@@ -193,6 +193,10 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n);
 enum { DK_TMP_MAX = 32 };
 void dk_tmp_track(const char *path);
 void dk_tmp_untrack(const char *path);
+/* mkstemps() and mkdtemp(), the new file or folder tracked: both with every signal blocked, so
+   that no handler runs after the creation and before the tracking (it would stay behind) */
+int dk_tmp_mkstemps(char *tmpl, int suffixlen);
+char *dk_tmp_mkdtemp(char *tmpl);
 /* unlink() and untrack */
 void dk_tmp_unlink(const char *path);
 /* unlink() every tracked file, then rmdir() the tracked folders (empty by then); async-signal-

@@ -645,15 +645,13 @@ static dk_status plan_outputs(deck_job *j, out_plan *p) {
                 char *copy = strdup(first);
                 snprintf(p->stage, n, "%s/.deckle-XXXXXX", copy ? dirname(copy) : ".");
                 free(copy);
-                if (!mkdtemp(p->stage)) {
+                if (!dk_tmp_mkdtemp(p->stage)) {
                     dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable",
                                        "cannot create a folder beside %s: %s", first,
                                        strerror(errno));
                     free(p->stage);
                     p->stage = NULL;
                     st = DK_EIO;
-                } else {
-                    dk_tmp_track(p->stage);
                 }
             }
         }
@@ -665,7 +663,7 @@ static dk_status plan_outputs(deck_job *j, out_plan *p) {
         p->tmpfile = malloc(n);
         if (!p->tmpfile) return DK_ENOMEM;
         snprintf(p->tmpfile, n, "%s/deckle-XXXXXX.pdf", tmpdir && *tmpdir ? tmpdir : "/tmp");
-        int fd = mkstemps(p->tmpfile, 4);
+        int fd = dk_tmp_mkstemps(p->tmpfile, 4);
         if (fd < 0) {
             dk_diag_error_code(&j->ctx, DK_NOPOS, "output-unwritable",
                                "cannot create a temporary file %s: %s", p->tmpfile, strerror(errno));
@@ -674,7 +672,6 @@ static dk_status plan_outputs(deck_job *j, out_plan *p) {
             return DK_EIO;
         }
         close(fd);
-        dk_tmp_track(p->tmpfile);
         p->output = strdup(p->tmpfile);
     } else {
         p->output = dk_output_expand(o->output, j->path, 0);

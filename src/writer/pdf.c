@@ -116,8 +116,8 @@ static dk_status pdf_begin(dk_writer *w, const dk_deck_info *d) {
 /* cairo's file at p->tmp, with the document's metadata. */
 static dk_status open_surface(pdf_writer *p, const dk_deck_info *d, double pw, double ph) {
     const dk_deck *deck = d->deck;
+    dk_tmp_track(p->tmp); /* first: a signal after cairo makes the file removes it */
     p->surface = cairo_pdf_surface_create(p->tmp, pw, ph);
-    dk_tmp_track(p->tmp);
     if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
         dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", d->output,
                       cairo_status_to_string(cairo_surface_status(p->surface)));
@@ -253,8 +253,11 @@ static dk_status part_info(pdf_writer *p, const dk_deck_info *d, const char *par
     for (int i = 0; i < p->k; i++)
         dk_buf_printf(&b, "slide %d %d %.17g\n", p->dests[i].page, p->dests[i].slide, p->dests[i].y);
     char *info = info_path(part);
+    /* tracked as the part is, until the joining process has both; tracked first, so that a
+       signal right after the rename removes it too */
+    if (info) dk_tmp_track(info);
     dk_status st = b.oom || !info ? DK_ENOMEM : dk_file_write_atomic(info, b.p, b.n);
-    if (st == DK_OK) dk_tmp_track(info); /* as the part is, until the joining process has both */
+    if (st != DK_OK && info) dk_tmp_untrack(info);
     if (st == DK_EIO) dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", info, strerror(errno));
     dk_buf_free(&b);
     free(info);
