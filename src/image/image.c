@@ -281,7 +281,7 @@ typedef struct {
 static const cairo_user_data_key_t mapping_key;
 
 /*
- * Pixel buffers of 2 MB or more are mappings of their own, 2 MB-aligned
+ * Pixel buffers of 1 MB or more (`pooled`) are mappings of their own, 2 MB-aligned
  * and marked for transparent huge pages, and a freed one is kept (up to
  * POOL_MAX) for the next: memory fresh from the kernel is what costs. It
  * faults and zeroes pages at 2-8 GB/s on a 2-core VM, memset at 20 GB/s;
@@ -291,9 +291,9 @@ static const cairo_user_data_key_t mapping_key;
  */
 enum { POOL_MAX = 4 };
 static const size_t huge = (size_t)2 << 20;
-/* From 1 MB on a buffer takes a mapping: at most twice its size, for one huge-page fault
-   instead of 256 or more small ones (a fault cost ~15 us on a 2-core VM: the seed's reduced
-   images at 1.5x were 1,760 of its 3,200 faults) */
+/* 1 MB, not 2: a mapping at most twice the buffer, for one huge-page fault instead of 256
+   or more small ones (a fault cost ~15 us on a 2-core VM: the seed's reduced images at 1.5x
+   were 1,760 of its 3,200 faults) */
 static const size_t pooled = huge / 2;
 static mapping pool[POOL_MAX];
 static int npool;
@@ -350,7 +350,7 @@ static void unmap(void *m) {
     free(m);
 }
 
-/* A scratch buffer of n bytes: a mapping from 2 MB on (*m), else malloc'd (m->p NULL). */
+/* A scratch buffer of n bytes: a mapping from `pooled` on (*m), else malloc'd (m->p NULL). */
 static void *scratch_get(size_t n, mapping *m) {
     *m = n >= pooled ? map_get(n) : (mapping){0};
     return m->p ? m->p : n >= pooled ? NULL : malloc(n ? n : 1);
