@@ -13,7 +13,9 @@
  * never notice each other. Do not run two renders in one process on
  * different threads at once: pango, fontconfig and cairo are not used in a
  * thread-safe way. Parallel drivers (the deckle command) fork a process
- * per deck.
+ * per deck. A render may start threads of its own ("threads": PNG
+ * compression), which touch only pixels and end before it returns; the
+ * callbacks are called on the caller's thread.
  *
  * Diagnostics (problems in the deck: an unknown CSS property, a missing
  * image, a slide that does not fit) never stop a render; they go to a
@@ -89,6 +91,9 @@ DECKLE_API void deckle_options_free(deckle_options *o);
  *                clears); images come only from the deck's project folder and these
  *                unless allow-any-path is 1
  *   compression  PNG zlib level 0-9
+ *   threads      PNG: deflate each slide's rows on this many threads, the caller's
+ *                one of them (default 1: no thread); the bytes are the same for any
+ *                number
  *   data-dir     the folder holding fonts/ and themes/
  *   source-date-epoch  seconds; the PDF's dates (reproducible output)
  *   slice        "K/N": only the K-th (from 0) of N runs of consecutive slides

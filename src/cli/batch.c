@@ -14,7 +14,10 @@
  * because neighbouring slides share the most (a build-up shows the same
  * image again, a figure spans two slides) and each worker decodes every
  * image it draws; interleaving them (slide K, K + N, ...) made two workers
- * decode such an image each.
+ * decode such an image each. Only a PNG slice uses threads, for the part
+ * of its work that has no pango, fontconfig or cairo in it: compressing
+ * the rows of the slides it painted (pngenc.c), on the cores its share of
+ * `jobs` leaves beyond one a slice.
  * Every output is the same file a single process would write, written
  * atomically (temporary file, rename), so `-j 1` and `-j N` give the same
  * bytes. A worker that crashes takes only its own deck down.
@@ -400,6 +403,7 @@ static void apply_record(task_sink *t, char *line, int *status, double *ms) {
 
 typedef struct {
     int deck, chunk, nchunks;
+    int threads; /* PNG: deflating threads */
 } task;
 
 static int exit_of(deckle_status st) {
@@ -418,6 +422,8 @@ static deckle_status render_task(deckle_options *o, const char *path, const task
     char slice[32];
     snprintf(slice, sizeof slice, "%d/%d", tk->chunk, tk->nchunks);
     deckle_options_set(o, "slice", slice);
+    snprintf(slice, sizeof slice, "%d", tk->threads);
+    deckle_options_set(o, "threads", slice);
     deckle_options_set_callbacks(o, cb);
     return deckle_render_file(path, o);
 }
@@ -588,16 +594,21 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
             deck_report *reports) {
     run_state rs = {.s = s, .reports = reports, .ndecks = n, .start = cli_now_ms(), .o = o};
     int jobs = s->jobs > 0 ? s->jobs : 1;
-    /* more workers than decks: cut each deck into the slices that have work (per-slide
-       formats: up to jobs / n runs of slides; a PDF written in parts: its parts) */
-    int per_deck = n >= jobs ? 1 : s->per_slide ? jobs / n : DECKLE_PDF_PARTS;
+    /* more workers than decks: cut each deck into the slices that have work (a PDF
+       written in parts: its parts; per-slide formats: up to jobs / n runs of slides, for
+       PNG half as many, as a slice's painting thread keeps about two cores busy deflating
+       its rows: below) */
+    int per_deck = n >= jobs ? 1 : !s->per_slide ? DECKLE_PDF_PARTS : jobs / n / (s->png ? 2 : 1);
+    per_deck = per_deck > 1 ? per_deck : 1;
     task *tasks = xrealloc(NULL, (size_t)n * (size_t)per_deck * sizeof *tasks);
     int ntasks = 0;
     for (int i = 0; i < n; i++) {
         int k = per_deck > 1 ? deckle_slices(decks[i], o) : 1;
         if (k > per_deck) k = per_deck;
         reports[i] = (deck_report){.path = decks[i], .nslides = -1, .chunks = k, .chunks_left = k};
-        for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k};
+        /* a PNG deck's share of the cores beyond its slices deflates on threads (pngenc.c) */
+        int threads = s->png && n < jobs ? jobs / n / k : 1;
+        for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k, threads > 1 ? threads : 1};
     }
     if (ntasks == 1 && !s->watch) {
         deckle_ending(); /* this render is the run */

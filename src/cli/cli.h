@@ -57,6 +57,7 @@ typedef struct {
     int strict;
     int progress;      /* progress bar allowed (stderr is a terminal, not --quiet) */
     int per_slide;     /* the format writes a file per slide (slides may be split) */
+    int png;           /* the format is PNG (rows deflated on threads) */
     int watch;
 } cli_settings;
 

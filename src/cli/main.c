@@ -39,8 +39,9 @@ static void usage(FILE *f) {
           "                        dump to standard output\n"
           "  -f, --format FMT      pdf (default), png, svg, layout (JSON boxes), html;\n"
           "                        without -f the extension of -o decides\n"
-          "  -j, --jobs N          render on N worker processes (default: number of cores);\n"
-          "                        output is the same as with -j 1\n"
+          "  -j, --jobs N          render on N cores (default: all): worker processes, and\n"
+          "                        for PNG threads that compress; output is the same as\n"
+          "                        with -j 1\n"
           "      --json            print a JSON report on stdout: per deck its slides,\n"
           "                        outputs, warnings and errors, overflowed slides, time\n"
           "      --watch           render, then render again whenever a deck, its images\n"
@@ -241,6 +242,7 @@ int main(int argc, char **argv) {
     int pdf = !format || !strcmp(format, "pdf"), layout = format && (!strcmp(format, "layout") ||
                                                                      !strcmp(format, "json"));
     s.per_slide = !pdf && !layout;
+    s.png = format && !strcmp(format, "png");
     /* checks across decks: standard input once, one stdout, no two decks on one file */
     int stdin_decks = 0;
     for (int i = 0; i < ndecks; i++) stdin_decks += strcmp(decks[i], "-") == 0;

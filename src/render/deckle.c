@@ -129,6 +129,9 @@ deckle_status deckle_options_set(deckle_options *opts, const char *name, const c
     } else if (!strcmp(name, "compression")) {
         if (!parse_long(v, 0, 9, &n)) return bad(opts, "--compression wants 0-9, not '%s'", v);
         o->compression = (int)n;
+    } else if (!strcmp(name, "threads")) {
+        if (!parse_long(v, 1, 1024, &n)) return bad(opts, "threads wants 1-1024, not '%s'", v);
+        o->threads = (int)n;
     } else if (!strcmp(name, "source-date-epoch")) {
         if (!parse_long(v, 0, 0x7fffffffffffL, &n))
             return bad(opts, "source-date-epoch wants seconds, not '%s'", v);

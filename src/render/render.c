@@ -40,6 +40,7 @@ void dk_options_init(dk_options *o) {
     o->fix_text = 1;
     o->source_date_epoch = -1;
     o->compression = -1;
+    o->threads = 1;
 }
 
 int dk_size_parse(const char *s, double *css_w, double *css_h, double *scale) {
@@ -112,6 +113,7 @@ typedef struct {
     FcConfig *fc;
     dk_text *text;
     dk_images *images;
+    const char *stage;      /* the private folder {n} outputs are written in first, or NULL */
 } deck_job;
 
 /* One slide, laid out. */
@@ -734,6 +736,29 @@ static void note_images(deck_job *j, const dk_node *n) {
     }
 }
 
+/* A per-slide format's file for slide `index` is written (dk_deck_info.slide_written). */
+static dk_status slide_written(const dk_deck_info *d, int index) {
+    deck_job *j = d->ud;
+    const dk_options *o = j->o;
+    const dk_render_hooks *h = o->hooks;
+    const char *stage = j->stage;
+    char *file = dk_slide_file(d, index, slide_ext(o->format));
+    char *to = stage ? dk_output_expand(o->output, j->path, index) : NULL;
+    dk_status st = DK_OK;
+    if (!file || (stage && !to)) {
+        st = DK_ENOMEM;
+    } else if (stage) {
+        dk_tmp_track(file); /* in the private folder until it has its name */
+        st = move_file(j, file, to);
+        dk_tmp_untrack(file);
+    }
+    if (st == DK_OK && h && h->output) h->output(h->ud, to ? to : file);
+    if (st == DK_OK && h && h->slide_done) h->slide_done(h->ud, index);
+    free(file);
+    free(to);
+    return st;
+}
+
 /* A slice's part of the PDF is written (dk_deck_info.part_written): the caller joins it. */
 static void part_written(const dk_deck_info *d, const char *path) {
     const deck_job *j = d->ud;
@@ -798,6 +823,7 @@ static dk_status render_deck(deck_job *j) {
                           "--pages '%s': the deck has %d slides, not %d; the others are rendered",
                           o->pages, j->deck.nslides, past);
     if (st == DK_OK) st = plan_outputs(j, &plan);
+    j->stage = plan.stage;
     struct stat ost;
     if (st == DK_OK && !plan.stage && !plan.tmpfile && !per_slide(o->format) &&
         stat(plan.output, &ost) == 0 && !S_ISREG(ost.st_mode)) {
@@ -835,7 +861,8 @@ static dk_status render_deck(deck_job *j) {
         .nselected = nsel, .handout = o->handout, .paper_letter = o->paper_letter,
         .notes = o->notes, .transparent = o->transparent, .compression = o->compression,
         .nparts = nparts, .part = pdf_slice && nparts > 1 ? o->slice_k : -1,
-        .part_written = part_written, .ud = j,
+        .threads = o->threads, .part_written = part_written, .slide_written = slide_written,
+        .ud = j,
     };
     if (pdf_slice && nhere == 0) goto done; /* the whole (small) PDF is another slice's */
     st = w->begin(w, &info);
@@ -857,21 +884,9 @@ static dk_status render_deck(deck_job *j) {
             free(notes);
         }
         dk_arena_free(so.a);
-        if (st == DK_OK && per_slide(o->format)) {
-            char *file = dk_slide_file(&info, s->index, slide_ext(o->format));
-            char *to = plan.stage ? dk_output_expand(o->output, j->path, s->index) : NULL;
-            if (!file || (plan.stage && !to)) {
-                st = DK_ENOMEM;
-            } else if (plan.stage) {
-                dk_tmp_track(file); /* in the private folder until it has its name */
-                st = move_file(j, file, to);
-                dk_tmp_untrack(file);
-            }
-            if (st == DK_OK && h && h->output) h->output(h->ud, to ? to : file);
-            free(file);
-            free(to);
-        }
-        if (st == DK_OK && h && h->slide_done) h->slide_done(h->ud, s->index);
+        /* a per-slide format's slide is done once its file is (slide_written) */
+        if (st == DK_OK && !per_slide(o->format) && h && h->slide_done)
+            h->slide_done(h->ud, s->index);
     }
     j->ctx.slide = 0;
     dk_status st2 = w->end(w, &info, st == DK_OK);
@@ -883,6 +898,7 @@ done:
     if (w) w->destroy(w);
     free(sel);
     plan_free(&plan);
+    j->stage = NULL;
     return st;
 }
 

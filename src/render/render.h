@@ -54,6 +54,7 @@ typedef struct {
     int notes;               /* handouts: print speaker notes beside the slides */
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level 0-9, -1: default */
+    int threads;             /* PNG: rows deflated on this many threads (1: this one) */
     const char *data_dir;    /* fonts/ and themes/; NULL: dk_data_dir() */
     int slice_k, slice_n;    /* only the slice_k-th of slice_n runs of consecutive selected
                                 slides (per-slide formats; PDFs: the parts) */

@@ -1,8 +1,8 @@
 /*
  * The PNG writer: one image per slide, the slide size times the scale,
  * written with libpng directly (cairo's PNG writer has no say over colour
- * type, compression or chunks), the IDAT stream deflated here (see
- * idat_stream):
+ * type, compression or chunks), the rows deflated by pngenc.c in bands, on
+ * `threads` threads while the next slide is painted:
  *
  *  - RGB (8 bits a channel) when the slide is opaque, which it is unless
  *    --transparent: then the page background is not painted and the image
@@ -26,25 +26,23 @@
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
-#include <libdeflate.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "../image/image.h"
 #include "outcanvas.h"
+#include "pngenc.h"
 #include "writer.h"
 
 #ifndef DK_VERSION
 #define DK_VERSION "0"
 #endif
 
+/* libpng's output: the file's bytes (out of memory: dk_buf's sticky oom, seen at the end) */
 static void write_buf(png_structp png, png_bytep data, png_size_t n) {
-    dk_buf *b = png_get_io_ptr(png);
-    dk_buf_add(b, data, n);
-    if (b->oom) png_error(png, "out of memory");
+    dk_buf_add(png_get_io_ptr(png), data, n);
 }
 
 static void flush_buf(png_structp png) { (void)png; }
@@ -59,103 +57,67 @@ static int has_alpha(const unsigned char *px, int w, int h, int stride) {
     return 0;
 }
 
-/*
- * The IDAT stream. libpng would deflate the rows itself, but then zlib
- * also sums the stream's Adler-32, a byte at a time: 6% of a slide at
- * 1920x1080. So zlib deflates raw here (no zlib framing), the framing of
- * RFC 1950 is added by hand (a two-byte header; libdeflate's vectorised
- * Adler-32 at the end, ~6x faster), and the chunks go out through libpng's
- * png_write_chunk, 64 KB each. zlib's output is the same as under libpng.
- */
+/* A slide painted, its rows being deflated (pngenc.h). */
 typedef struct {
-    png_structp png;
-    z_stream z;
-    uint32_t adler;
-    unsigned char buf[1 << 16];
-} idat_stream;
-
-static void idat_flush(idat_stream *o) {
-    size_t n = sizeof o->buf - o->z.avail_out;
-    if (n) png_write_chunk(o->png, (png_const_bytep) "IDAT", o->buf, n);
-    o->z.next_out = o->buf;
-    o->z.avail_out = sizeof o->buf;
-}
-
-/* Deflate n bytes of filtered rows; with Z_FINISH, end the stream too (and send it all). */
-static void idat_add(idat_stream *o, const unsigned char *p, size_t n, int flush) {
-    o->adler = libdeflate_adler32(o->adler, p, n);
-    o->z.next_in = (unsigned char *)p;
-    o->z.avail_in = (uInt)n;
-    for (;;) {
-        int r = deflate(&o->z, flush);
-        if (r == Z_STREAM_ERROR) png_error(o->png, "deflate failed");
-        if (o->z.avail_out == 0) idat_flush(o);
-        else if (flush == Z_FINISH ? r == Z_STREAM_END : o->z.avail_in == 0) break;
-    }
-    if (flush != Z_FINISH) return;
-    if (o->z.avail_out < 4) idat_flush(o);
-    for (int k = 3; k >= 0; k--) *o->z.next_out++ = (unsigned char)(o->adler >> (8 * k));
-    o->z.avail_out -= 4;
-    idat_flush(o);
-}
-
-enum { BLOCK_ROWS = 16 }; /* rows deflated at a time (92 KB at 1920 px RGB) */
-
-/* A row of cairo's RGB24 words as R G B bytes: the common case, vectorised (base.h). */
-DK_PIXEL_LOOP
-static void rgb_bytes(const uint32_t *restrict src, unsigned char *restrict o, int w) {
-    for (int x = 0; x < w; x++) {
-        uint32_t p = src[x];
-        o[3 * x] = (unsigned char)(p >> 16);
-        o[3 * x + 1] = (unsigned char)(p >> 8);
-        o[3 * x + 2] = (unsigned char)p;
-    }
-}
+    dk_pngjob *job;
+    cairo_surface_t *surf; /* the pixels, until the job is finished */
+    int index;             /* the slide's number */
+    int alpha;
+    char *title;           /* for tEXt, or NULL */
+} pending;
 
 /*
- * The writer keeps what every slide needs, so that each slide after the first
- * reuses memory already faulted in (a fault cost ~15 us on a 2-core VM; keeping
- * them saved ~190 of the seed's 1,440 faults at 1.5x): the file's bytes, and the
- * IDAT stream, reset rather than ended.
+ * The writer keeps what every slide needs, so that each slide after the
+ * first reuses memory already faulted in (a fault cost ~15 us on a 2-core
+ * VM): the file's bytes, and the encoder's threads and buffers. Up to
+ * `limit` slides wait for their rows to be deflated while the next is
+ * painted; they are written in order.
  */
 typedef struct {
     dk_writer base;
     dk_buf file;
-    idat_stream *idat;
-    int zlevel; /* of idat's deflate stream; -1 while there is none */
+    dk_pngenc *enc;
+    pending *wait; /* [0, nwait): oldest first */
+    int nwait, limit;
 } png_writer;
 
-/* A fresh raw deflate stream at `level` in w->idat: the last slide's reset, else a new one. */
-static int idat_begin(png_writer *w, int level) {
-    if (w->idat && w->zlevel == level) return deflateReset(&w->idat->z) == Z_OK;
-    if (w->idat && w->zlevel >= 0) deflateEnd(&w->idat->z);
-    w->zlevel = -1;
-    if (!w->idat && !(w->idat = malloc(sizeof *w->idat))) return 0;
-    memset(&w->idat->z, 0, sizeof w->idat->z);
-    if (deflateInit2(&w->idat->z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
-    w->zlevel = level;
-    return 1;
+/* The IDAT chunks, cut from the zlib stream as it is put: 64 KB each. */
+typedef struct {
+    png_structp png;
+    size_t n;
+    unsigned char buf[1 << 16];
+} idat_out;
+
+static void idat_put(void *ud, const unsigned char *p, size_t n) {
+    idat_out *o = ud;
+    while (n) {
+        size_t k = DK_MIN(n, sizeof o->buf - o->n);
+        memcpy(o->buf + o->n, p, k);
+        o->n += k, p += k, n -= k;
+        if (o->n == sizeof o->buf) {
+            png_write_chunk(o->png, (png_const_bytep) "IDAT", o->buf, o->n);
+            o->n = 0;
+        }
+    }
 }
 
 /*
- * Encode cairo's pixels (RGB24 or ARGB32, native-endian words) as PNG into
- * pw->file, appended. `title` may be NULL. DK_ENOMEM or DK_EIO (libpng failure).
+ * Encode slide `p` as PNG into pw->file, emptied first: the chunks before
+ * IDAT from libpng, then the deflated rows once the job is done. `title`
+ * may be NULL. DK_ENOMEM or DK_EIO (libpng failure).
  */
-static dk_status encode(png_writer *pw, cairo_surface_t *surf, const dk_deck_info *d,
-                        const char *title) {
+static dk_status encode(png_writer *pw, pending *p, const dk_deck_info *d) {
     dk_buf *out = &pw->file;
-    int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
-    int stride = cairo_image_surface_get_stride(surf);
-    const unsigned char *px = cairo_image_surface_get_data(surf);
-    int alpha = cairo_image_surface_get_format(surf) == CAIRO_FORMAT_ARGB32 &&
-                has_alpha(px, w, h, stride);
-    int ch = alpha ? 4 : 3, level = d->compression >= 0 ? d->compression : 3;
-    size_t rowbytes = 1 + (size_t)w * ch;
+    out->n = 0;
+    out->oom = 0;
+    int w = cairo_image_surface_get_width(p->surf), h = cairo_image_surface_get_height(p->surf);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    unsigned char *volatile block = malloc(rowbytes * BLOCK_ROWS);
+    idat_out *volatile idat = malloc(sizeof *idat);
+    dk_pngjob *volatile job = p->job;
     dk_status st = DK_OK;
-    if (!png || !info || !block) {
+    p->job = NULL;
+    if (!png || !info || !idat) {
         st = DK_ENOMEM;
         goto done;
     }
@@ -165,7 +127,7 @@ static dk_status encode(png_writer *pw, cairo_surface_t *surf, const dk_deck_inf
     }
     png_set_write_fn(png, out, write_buf, flush_buf);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 p->alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
     double ppm = 96.0 * d->scale / 0.0254; /* 1 CSS px = 1/96 in */
@@ -174,13 +136,13 @@ static dk_status encode(png_writer *pw, cairo_surface_t *surf, const dk_deck_inf
     png_text text[2];
     int nt = 0;
     memset(text, 0, sizeof text);
-    if (title && *title) {
+    if (p->title && *p->title) {
         /* tEXt is Latin-1: a title with other characters goes as iTXt (UTF-8) */
         int ascii = 1;
-        for (const char *c = title; *c; c++) ascii &= (unsigned char)*c < 0x80;
+        for (const char *c = p->title; *c; c++) ascii &= (unsigned char)*c < 0x80;
         text[nt].compression = ascii ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
         text[nt].key = (png_charp) "Title";
-        text[nt].text = (png_charp)title;
+        text[nt].text = (png_charp)p->title;
         nt++;
     }
     text[nt].compression = PNG_TEXT_COMPRESSION_NONE;
@@ -189,57 +151,53 @@ static dk_status encode(png_writer *pw, cairo_surface_t *surf, const dk_deck_inf
     nt++;
     png_set_text(png, info, text, nt);
     png_write_info(png, info);
-
-    if (!idat_begin(pw, level)) png_error(png, "out of memory");
-    idat_stream *idat = pw->idat;
     idat->png = png;
-    idat->adler = 1;
-    /* the zlib header: deflate with a 32 KB window, the level's FLEVEL, a check on both */
-    unsigned head = 0x7800 | (level < 2 ? 0u : level < 6 ? 1u : level == 6 ? 2u : 3u) << 6;
-    head += 31 - head % 31;
-    idat->buf[0] = (unsigned char)(head >> 8);
-    idat->buf[1] = (unsigned char)head;
-    idat->z.next_out = idat->buf + 2;
-    idat->z.avail_out = sizeof idat->buf - 2;
-    for (int y0 = 0; y0 < h; y0 += BLOCK_ROWS) {
-        int rows = DK_MIN(BLOCK_ROWS, h - y0);
-        for (int y = y0; y < y0 + rows; y++) {
-            const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
-            unsigned char *o = block + (size_t)(y - y0) * rowbytes;
-            *o++ = 0; /* filter: None; slides are flat colour and text (see the top) */
-            if (!alpha) {
-                rgb_bytes(src, o, w);
-                continue;
-            }
-            for (int x = 0; x < w; x++) {
-                uint32_t p = src[x];
-                unsigned a = p >> 24, r = p >> 16 & 0xff, g = p >> 8 & 0xff, b = p & 0xff;
-                if (a != 255) { /* un-premultiply, rounding */
-                    r = a ? (r * 255 + a / 2) / a : 0;
-                    g = a ? (g * 255 + a / 2) / a : 0;
-                    b = a ? (b * 255 + a / 2) / a : 0;
-                }
-                *o++ = (unsigned char)r;
-                *o++ = (unsigned char)g;
-                *o++ = (unsigned char)b;
-                *o++ = (unsigned char)a;
-            }
-        }
-        idat_add(idat, block, rowbytes * (size_t)rows, y0 + rows < h ? Z_NO_FLUSH : Z_FINISH);
-    }
+    idat->n = 0;
+    dk_pngjob *jb = job;
+    job = NULL;
+    if ((st = dk_pngenc_finish(pw->enc, jb, idat_put, idat)) != DK_OK) goto done;
+    if (idat->n) png_write_chunk(png, (png_const_bytep) "IDAT", idat->buf, idat->n);
     png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
+    if (out->oom) st = DK_ENOMEM;
 done:
+    if (job) dk_pngenc_finish(pw->enc, job, NULL, NULL); /* dropped */
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
-    free(block);
+    free(idat);
+    return st;
+}
+
+/* The oldest waiting slide: written (ok), or dropped once its rows are deflated. */
+static dk_status complete(png_writer *pw, const dk_deck_info *d, int ok) {
+    pending p = pw->wait[0];
+    memmove(pw->wait, pw->wait + 1, (size_t)--pw->nwait * sizeof *pw->wait);
+    dk_status st = DK_OK;
+    if (ok) {
+        int slide = d->ctx->slide;
+        d->ctx->slide = p.index; /* what goes wrong is this slide's */
+        st = encode(pw, &p, d);
+        char *file = st == DK_OK ? dk_slide_file(d, p.index, "png") : NULL;
+        if (st == DK_OK && !file) st = DK_ENOMEM;
+        if (st == DK_OK && (st = dk_file_write_atomic(file, pw->file.p, pw->file.n)))
+            dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
+        free(file);
+        if (st == DK_OK) st = d->slide_written(d, p.index);
+        d->ctx->slide = slide;
+    }
+    if (p.job) dk_pngenc_finish(pw->enc, p.job, NULL, NULL);
+    cairo_surface_destroy(p.surf);
+    free(p.title);
     return st;
 }
 
 static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
-    (void)w;
-    (void)d;
-    return DK_OK;
+    png_writer *pw = (png_writer *)w;
+    pw->limit = DK_MAX(1, d->threads);
+    pw->wait = calloc((size_t)pw->limit, sizeof *pw->wait);
+    pw->enc = pw->wait ? dk_pngenc_new(pw->limit) : NULL;
+    return pw->enc ? DK_OK : DK_ENOMEM;
 }
 
+/* Paint the slide and queue its rows; write the oldest waiting slide when `limit` wait. */
 static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
     png_writer *pw = (png_writer *)w;
     int width = (int)lround(d->width * d->scale), height = (int)lround(d->height * d->scale);
@@ -256,33 +214,51 @@ static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
                       cairo_status_to_string(cairo_surface_status(surf)));
         st = DK_ENOMEM; /* an image surface fails only for want of memory */
     }
-    dk_buf *png = &pw->file;
-    png->n = 0;
-    png->oom = 0;
-    char *title = NULL;
-    if (!s->title && d->deck->title.p) title = strndup(d->deck->title.p, d->deck->title.n);
-    if (st == DK_OK) st = encode(pw, surf, d, s->title ? s->title : title);
-    free(title);
-    cairo_surface_destroy(surf);
-    char *file = st == DK_OK ? dk_slide_file(d, s->index, "png") : NULL;
-    if (st == DK_OK && !file) st = DK_ENOMEM;
-    if (st == DK_OK && (st = dk_file_write_atomic(file, png->p, png->n)))
-        dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
-    free(file);
+    pending p = {NULL, surf, s->index, 0, NULL};
+    if (st == DK_OK) {
+        const unsigned char *px = cairo_image_surface_get_data(surf);
+        int stride = cairo_image_surface_get_stride(surf);
+        p.alpha = cairo_image_surface_get_format(surf) == CAIRO_FORMAT_ARGB32 &&
+                  has_alpha(px, width, height, stride);
+        const char *title = s->title;
+        if (!title && d->deck->title.p) p.title = strndup(d->deck->title.p, d->deck->title.n);
+        else if (title) p.title = strdup(title);
+        p.job = dk_pngenc_submit(pw->enc, px, width, height, stride, p.alpha,
+                                 d->compression >= 0 ? d->compression : 3);
+        if (!p.job || (title && !p.title)) st = DK_ENOMEM;
+    }
+    if (st != DK_OK) {
+        if (p.job) dk_pngenc_finish(pw->enc, p.job, NULL, NULL);
+        cairo_surface_destroy(surf);
+        free(p.title);
+        return st;
+    }
+    pw->wait[pw->nwait++] = p;
+    while (st == DK_OK && pw->nwait >= pw->limit) st = complete(pw, d, 1);
     return st;
 }
 
+/* The slides still waiting: written when the render went well, else dropped. */
 static dk_status png_end(dk_writer *w, const dk_deck_info *d, int ok) {
-    (void)w;
-    (void)d;
-    (void)ok;
-    return DK_OK;
+    png_writer *pw = (png_writer *)w;
+    dk_status st = DK_OK;
+    while (pw->nwait) {
+        dk_status s1 = complete(pw, d, ok && st == DK_OK);
+        if (st == DK_OK) st = s1;
+    }
+    return st;
 }
 
 static void png_destroy(dk_writer *w) {
     png_writer *pw = (png_writer *)w;
-    if (pw->idat && pw->zlevel >= 0) deflateEnd(&pw->idat->z);
-    free(pw->idat);
+    while (pw->nwait) {
+        pending *p = &pw->wait[--pw->nwait];
+        if (p->job) dk_pngenc_finish(pw->enc, p->job, NULL, NULL);
+        cairo_surface_destroy(p->surf);
+        free(p->title);
+    }
+    dk_pngenc_free(pw->enc);
+    free(pw->wait);
     dk_buf_free(&pw->file);
     free(pw);
 }
@@ -292,6 +268,5 @@ dk_status dk_writer_png_new(dk_writer **out) {
     *out = w ? &w->base : NULL;
     if (!w) return DK_ENOMEM;
     w->base = (dk_writer){png_begin, png_slide, png_end, png_destroy};
-    w->zlevel = -1;
     return DK_OK;
 }

@@ -48,7 +48,7 @@ static dk_status svg_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_o
         dk_diag_error(d->ctx, DK_NOPOS, "cannot write %s: %s", file, strerror(errno));
     free(file);
     dk_buf_free(&svg);
-    return st;
+    return st == DK_OK ? d->slide_written(d, s->index) : st;
 }
 
 static dk_status svg_end(dk_writer *w, const dk_deck_info *d, int ok) {

@@ -35,10 +35,14 @@ struct dk_deck_info {
     int notes;               /* handouts: speaker notes beside the slides */
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level, -1: default */
+    int threads;             /* PNG: deflate on this many threads (the caller's one of them) */
     int nparts;              /* PDF: the deck is written in this many parts, then joined */
     int part;                /* PDF: -1 all of them (and the join); else only this one,
                                 left for the caller: part_written(d, its path) */
     void (*part_written)(const dk_deck_info *d, const char *path);
+    /* per-slide formats: slide `index`'s file is written (in slide order; during
+       slide() or end(), not always the slide's own call) */
+    dk_status (*slide_written)(const dk_deck_info *d, int index);
     void *ud;
 };
 

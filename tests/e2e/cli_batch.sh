@@ -71,6 +71,11 @@ check "PNG batch: 16 files" [ "$(count png2 '*.png')" = 16 ]
 "$deckle" -q -j 3 -f png --json "$src/samples/seed/deck.md" -o seed3/ >seed3.json 2>/dev/null
 check "one deck's slides on 3 workers: byte-identical to -j 1" diff -r seed1 seed3
 check "one deck on 3 workers: 6 PNGs" [ "$(count seed3 '*.png')" = 6 ]
+# -j 4: two slices, each deflating its rows on two threads (transparent: RGBA rows)
+"$deckle" -q -j 1 -f png --transparent "$src/samples/seed/deck.md" -o tr1/ 2>/dev/null
+"$deckle" -q -j 4 -f png --transparent "$src/samples/seed/deck.md" -o tr4/ 2>/dev/null
+check "transparent PNGs on 2 slices x 2 threads: byte-identical to -j 1" diff -r tr1 tr4
+check "... 6 of them" [ "$(count tr4 '*.png')" = 6 ]
 if command -v python3 >/dev/null 2>&1; then
     check "split deck: JSON lists slides 1-6 and one mojibake warning" \
         [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
