@@ -203,6 +203,36 @@ void dk_tmp_unlink(const char *path);
    safe, for a handler that then ends the process */
 void dk_tmp_remove_all(void);
 
+/*
+ * A pool of threads for work that touches no pango, fontconfig or cairo
+ * state of the render's (pool.c): compressing rows, decoding images. The
+ * caller's thread is one of `threads`; it queues tasks and waits for them,
+ * running queued tasks itself meanwhile. A NULL pool runs each task when it
+ * is submitted. Only the thread that made the pool submits and waits.
+ */
+typedef struct dk_task dk_task;
+struct dk_task {
+    void (*run)(dk_task *t);
+    dk_task *next; /* the pool's */
+    int state;     /* the pool's */
+};
+typedef struct dk_pool dk_pool;
+/* A pool of `threads` threads, the caller's one of them: threads - 1 workers (fewer if the
+   system has none to give). NULL for 1 thread, or out of memory: then tasks run at once. */
+dk_pool *dk_pool_new(int threads);
+/* Stop the workers; every task submitted must have been waited for. */
+void dk_pool_free(dk_pool *p);
+/* How many threads run tasks: the workers and the caller (1 for NULL). */
+int dk_pool_threads(const dk_pool *p);
+/* Which of them is this: 0 the caller's, 1 .. dk_pool_threads - 1 a worker (for scratch memory). */
+int dk_pool_slot(void);
+/* Queue t (its run set) last, or `first`: before every task queued; with a NULL pool, run it
+   now. */
+void dk_pool_submit(dk_pool *p, dk_task *t, int first);
+/* Return once t has run: run it here if no worker has taken it yet, else run other queued
+   tasks (or sleep) until it is done. */
+void dk_pool_wait(dk_pool *p, dk_task *t);
+
 #define DK_ASSERT(x) ((void)((x) ? 0 : (dk_assert_fail(#x, __FILE__, __LINE__), 0)))
 void dk_assert_fail(const char *what, const char *file, int line);
 

@@ -80,6 +80,8 @@ typedef struct entry {
     dk_ctx *ctx;              /* for a warning from decoding on demand: where first used */
     size_t off;
     char *src;
+    struct decode_task *decode; /* a pass-through PNG being decoded on the pool, or NULL */
+    dk_pool *pool;              /* the cache's (dk_images_set_pool), or NULL */
 } entry;
 
 #define ENTRY(img) ((entry *)((char *)(img) - offsetof(entry, img)))
@@ -94,6 +96,7 @@ struct dk_images {
     int nallowed;
     double pixels, budget; /* decoded so far, and the most a deck may (DK_LIMIT_DECK_PIXELS) */
     entry *entries;
+    dk_pool *pool;  /* PNGs are decoded on it as soon as they are met, or NULL */
 };
 
 static int has_child(const char *dir, const char *name) {
@@ -135,10 +138,13 @@ dk_status dk_images_new(const char *deck_dir, int allow_outside, dk_images **out
     return DK_OK;
 }
 
+static void decode_drop(entry *e);
+
 void dk_images_free(dk_images *c) {
     if (!c) return;
     for (entry *e = c->entries, *next; e; e = next) {
         next = e->next;
+        if (e->decode) decode_drop(e); /* an image laid out, never drawn */
         if (e->surface) cairo_surface_destroy(e->surface);
         if (e->standin) cairo_surface_destroy(e->standin);
         for (int i = 0; i < NSCALED; i++)
@@ -275,7 +281,9 @@ static void take(dk_image *img, cairo_surface_t *s, const char **why) {
 
 typedef struct {
     void *p;
-    size_t n;
+    size_t n;    /* mapped */
+    size_t used; /* asked for by its holder */
+    size_t warm; /* the most any holder asked for: the pages faulted in; zeros beyond */
 } mapping;
 
 static const cairo_user_data_key_t mapping_key;
@@ -284,13 +292,21 @@ static const cairo_user_data_key_t mapping_key;
  * Pixel buffers of 1 MB or more (`pooled`) are mappings of their own, 2 MB-aligned
  * and marked for transparent huge pages, and a freed one is kept (up to
  * POOL_MAX) for the next: memory fresh from the kernel is what costs. It
- * faults and zeroes pages at 2-8 GB/s on a 2-core VM, memset at 20 GB/s;
- * on the seed deck at 1.5x, fresh pages were a fifth of the time (perf:
- * clear_page), one slide surface, decoded image and inflate buffer after
- * another. The pool lives while some dk_images does (a deck's render).
+ * faults and zeroes pages at 2-8 GB/s on a 2-core VM, memset at 20 GB/s, and
+ * a page the host took back after a run costs ~2 ms a MB again; on the seed
+ * deck at 1.5x, fresh pages were a fifth of the time (perf: clear_page), one
+ * slide surface, decoded image and inflate buffer after another. A buffer
+ * takes the kept mapping already warm for it (written that far before),
+ * and a new surface is cleared only as far as its memory was written.
+ * Mappings are `span` long at least (address space only: a page costs once
+ * written), so that any buffer up to that size can take any kept one; a
+ * buffer the cache keeps for the deck (a reduced image) takes a fresh one
+ * of its own, leaving the kept ones to the next slide. With -j 2 that made
+ * the seed's huge-page faults at 1.5x 19 instead of 27, and 15 instead of
+ * 19 with -j 1. The pool lives while some dk_images does (a deck's render).
  */
 enum { POOL_MAX = 4 };
-static const size_t huge = (size_t)2 << 20;
+static const size_t huge = (size_t)2 << 20, span = (size_t)16 << 20;
 /* 1 MB, not 2: a mapping at most twice the buffer, for one huge-page fault instead of 256
    or more small ones (a fault cost ~15 us on a 2-core VM: the seed's reduced images at 1.5x
    were 1,760 of its 3,200 faults) */
@@ -299,27 +315,41 @@ static mapping pool[POOL_MAX];
 static int npool;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* A mapping of at least n bytes, contents undefined: the smallest pooled, else fresh. */
-static mapping map_get(size_t n) {
+/*
+ * A mapping of at least n bytes, contents undefined up to its `warm`, zeros after: a kept
+ * one, warm for n bytes if one is, else the warmest; else (or for a buffer that will be
+ * `long_lived`, which would take a kept mapping out of use) a fresh one.
+ */
+static mapping map_get(size_t n, int long_lived) {
     size_t len = (n + huge - 1) / huge * huge;
     mapping m = {0};
     pthread_mutex_lock(&pool_lock);
     int best = -1;
-    for (int i = 0; i < npool; i++)
-        if (pool[i].n >= len && (best < 0 || pool[i].n < pool[best].n)) best = i;
+    for (int i = 0; i < npool && !long_lived; i++) {
+        if (pool[i].n < len) continue;
+        int warm = pool[i].warm >= n, best_warm = best >= 0 && pool[best].warm >= n;
+        if (best < 0 || (warm && !best_warm) ||
+            (warm == best_warm && (warm ? pool[i].warm < pool[best].warm
+                                        : pool[i].warm > pool[best].warm)))
+            best = i;
+    }
     if (best >= 0) {
         m = pool[best];
         pool[best] = pool[--npool];
     }
     pthread_mutex_unlock(&pool_lock);
-    if (m.p) return m;
+    if (m.p) {
+        m.used = n;
+        return m;
+    }
+    if (!long_lived) len = DK_MAX(len, span); /* any short-lived buffer fits any kept one */
     char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) return m;
     /* keep the 2 MB-aligned `len` bytes inside, give back the rest */
     size_t head = (huge - (uintptr_t)raw % huge) % huge;
     if (head) munmap(raw, head);
     if (huge - head) munmap(raw + head + len, huge - head);
-    m = (mapping){raw + head, len};
+    m = (mapping){raw + head, len, n, 0};
     madvise(m.p, len, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages as before */
     return m;
 }
@@ -340,6 +370,7 @@ static void pool_use(int delta) {
 static void map_put(mapping m) {
     pthread_mutex_lock(&pool_lock);
     int kept = npool < POOL_MAX && ncaches > 0;
+    m.warm = DK_MAX(m.warm, m.used);
     if (kept) pool[npool++] = m;
     pthread_mutex_unlock(&pool_lock);
     if (!kept) munmap(m.p, m.n);
@@ -352,7 +383,7 @@ static void unmap(void *m) {
 
 /* A scratch buffer of n bytes: a mapping from `pooled` on (*m), else malloc'd (m->p NULL). */
 static void *scratch_get(size_t n, mapping *m) {
-    *m = n >= pooled ? map_get(n) : (mapping){0};
+    *m = n >= pooled ? map_get(n, 0) : (mapping){0};
     return m->p ? m->p : n >= pooled ? NULL : malloc(n ? n : 1);
 }
 
@@ -361,17 +392,18 @@ static void scratch_put(void *p, mapping m) {
     else free(p);
 }
 
-cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
+/* dk_image_surface_new, for a surface that will be `long_lived` or not (map_get). */
+static cairo_surface_t *surface_new(cairo_format_t f, int w, int h, int long_lived) {
     int stride = cairo_format_stride_for_width(f, w);
     size_t n = stride > 0 && h > 0 ? (size_t)stride * (size_t)h : 0;
     if (n < pooled) return cairo_image_surface_create(f, w, h);
     mapping *m = malloc(sizeof *m);
-    if (m) *m = map_get(n);
+    if (m) *m = map_get(n, long_lived);
     if (!m || !m->p) {
         free(m);
         return cairo_image_surface_create(f, w, h);
     }
-    memset(m->p, 0, n); /* what a new surface holds (pooled memory holds the last one's) */
+    memset(m->p, 0, DK_MIN(n, m->warm)); /* what a new surface holds; zeros beyond warm */
     cairo_surface_t *s = cairo_image_surface_create_for_data(m->p, f, w, h, stride);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
         cairo_surface_set_user_data(s, &mapping_key, m, unmap) != CAIRO_STATUS_SUCCESS) {
@@ -381,6 +413,12 @@ cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
     }
     return s;
 }
+
+cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h) {
+    return surface_new(f, w, h, 0);
+}
+
+void dk_images_set_pool(dk_images *c, dk_pool *p) { c->pool = p; }
 
 /* ---- PNG ------------------------------------------------------------------------------- */
 
@@ -907,6 +945,44 @@ static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
     free(data);
 }
 
+/*
+ * A pass-through PNG decoded on the pool (dk_images_set_pool): load_png
+ * into an entry of the task's own, which pixels() takes over once the task
+ * is done; the cache's entry is only read meanwhile (the file, its chunks).
+ */
+typedef struct decode_task {
+    dk_task task;
+    dk_pool *pool;
+    const entry *e;
+    entry out;
+    const char *why;
+    char msg[WHY_MAX];
+} decode_task;
+
+static void run_decode(dk_task *t) {
+    decode_task *d = (decode_task *)t;
+    load_png(&d->out.img, d->e->png, d->e->npng, &d->e->pass, &d->why, d->msg);
+}
+
+static void decode_ahead(dk_images *c, entry *e) {
+    decode_task *d = calloc(1, sizeof *d);
+    if (!d) return; /* decoded when drawn, as without a pool */
+    d->task.run = run_decode;
+    d->pool = c->pool;
+    d->e = e;
+    d->out.img = e->img;
+    e->decode = d;
+    dk_pool_submit(c->pool, &d->task, 1); /* ahead of rows: the slide waits for it */
+}
+
+/* Wait for the entry's decoding to end, and drop what it made. */
+static void decode_drop(entry *e) {
+    dk_pool_wait(e->decode->pool, &e->decode->task);
+    if (e->decode->out.surface) cairo_surface_destroy(e->decode->out.surface);
+    free(e->decode);
+    e->decode = NULL;
+}
+
 const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t off) {
     const char *why = NULL;
     char *path = dk_images_resolve(c, src, &why);
@@ -930,6 +1006,7 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     e->img.missing = 1;
     e->img.path = path;
     e->ctx = ctx;
+    e->pool = c->pool;
     e->off = off;
     if (!(e->src = strdup(src))) {
         free(e->key);
@@ -943,6 +1020,7 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     } else if (path) {
         load(&e->img, &why, msg, &unreadable);
         if (!e->img.missing) c->pixels += (double)e->img.w * e->img.h;
+        if (e->png && c->pool) decode_ahead(c, e);
     }
     if (e->img.missing) {
         /* not found or unreadable: missing; found but not decodable: format */
@@ -966,7 +1044,17 @@ static cairo_surface_t *pixels(entry *e) {
     if (e->surface || e->failed || !e->png) return e->surface;
     const char *why = NULL;
     char msg[WHY_MAX];
-    load_png(&e->img, e->png, e->npng, &e->pass, &why, msg);
+    decode_task *d = e->decode;
+    if (d) { /* decoded on the pool: take what it made */
+        dk_pool_wait(d->pool, &d->task);
+        e->decode = NULL;
+        e->img = d->out.img;
+        e->surface = d->out.surface;
+        why = d->why == d->msg ? strcpy(msg, d->msg) : d->why;
+        free(d);
+    } else {
+        load_png(&e->img, e->png, e->npng, &e->pass, &why, msg);
+    }
     if (!e->surface) {
         e->failed = 1;
         dk_diag_warn_code(e->ctx, e->off, "image-format", "image '%s': %s", e->src,
@@ -1053,57 +1141,104 @@ static int *box_taps(int n, int m, int **count, int **from, uint16_t **wt) {
 /* four 32-bit lanes (GCC and clang vector extension): one pixel's channels */
 typedef uint32_t u32x4 __attribute__((vector_size(16)));
 
-/* `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied: averages right). */
+/* What a reduction reads and writes: source, destination, and box_taps' taps both ways. */
+typedef struct {
+    const unsigned char *sp;
+    int ss, sw;
+    unsigned char *dp;
+    int ds, w;
+    int *xc, *x0, *xf, *yc, *y0, *yf;
+    uint16_t *xw, *yw;
+} reduction;
+
+/* Output rows ya .. yb - 1 of the reduction, with `acc` for sw pixels' channels. */
 DK_PIXEL_LOOP
-static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h) {
-    int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
-    int ss = cairo_image_surface_get_stride(src);
-    const unsigned char *sp = cairo_image_surface_get_data(src);
-    cairo_surface_t *dst = dk_image_surface_new(cairo_image_surface_get_format(src), w, h);
-    int *xc = NULL, *yc = NULL, *x0 = NULL, *y0 = NULL;
-    uint16_t *xw = NULL, *yw = NULL;
-    int *xf = box_taps(sw, w, &xc, &x0, &xw), *yf = box_taps(sh, h, &yc, &y0, &yw);
-    uint32_t *acc = malloc((size_t)sw * 4 * sizeof *acc);
-    if (cairo_surface_status(dst) || !xf || !yf || !acc) {
-        cairo_surface_destroy(dst);
-        dst = NULL;
-        goto done;
-    }
-    cairo_surface_flush(dst);
-    unsigned char *dp = cairo_image_surface_get_data(dst);
-    int ds = cairo_image_surface_get_stride(dst);
-    size_t nb = (size_t)sw * 4;
-    for (int y = 0; y < h; y++) {
+static void reduce_rows(const reduction *r, int ya, int yb, uint32_t *acc) {
+    size_t nb = (size_t)r->sw * 4;
+    for (int y = ya; y < yb; y++) {
         /* vertical: this output row's source rows averaged, kept with 8 fractional bits */
-        const unsigned char *row = sp + (size_t)y0[y] * ss;
-        uint32_t wt = yw[yf[y]];
+        const unsigned char *row = r->sp + (size_t)r->y0[y] * r->ss;
+        uint32_t wt = r->yw[r->yf[y]];
         for (size_t k = 0; k < nb; k++) acc[k] = row[k] * wt;
-        for (int t = 1; t < yc[y]; t++) {
-            row = sp + (size_t)(y0[y] + t) * ss;
-            wt = yw[yf[y] + t];
+        for (int t = 1; t < r->yc[y]; t++) {
+            row = r->sp + (size_t)(r->y0[y] + t) * r->ss;
+            wt = r->yw[r->yf[y] + t];
             for (size_t k = 0; k < nb; k++) acc[k] += row[k] * wt;
         }
         for (size_t k = 0; k < nb; k++) acc[k] = (acc[k] + 32) >> 6;
         /* horizontal, a pixel's four channels at once */
-        unsigned char *o = dp + (size_t)y * ds;
-        for (int x = 0; x < w; x++) {
+        unsigned char *o = r->dp + (size_t)y * r->ds;
+        for (int x = 0; x < r->w; x++) {
             u32x4 a = {0, 0, 0, 0};
-            for (int t = 0; t < xc[x]; t++) {
+            for (int t = 0; t < r->xc[x]; t++) {
                 u32x4 c;
-                memcpy(&c, acc + (size_t)(x0[x] + t) * 4, sizeof c);
-                a += c * (uint32_t)xw[xf[x] + t];
+                memcpy(&c, acc + (size_t)(r->x0[x] + t) * 4, sizeof c);
+                a += c * (uint32_t)r->xw[r->xf[x] + t];
             }
             a = (a + (1u << 21)) >> 22;
             for (int c = 0; c < 4; c++) o[4 * x + c] = (unsigned char)a[c];
         }
     }
+}
+
+/* A run of a reduction's output rows, on the pool. */
+typedef struct {
+    dk_task task;
+    const reduction *r;
+    int ya, yb;
+    int failed; /* out of memory */
+} reduce_part;
+
+static void run_reduce_part(dk_task *t) {
+    reduce_part *p = (reduce_part *)t;
+    uint32_t *acc = malloc((size_t)p->r->sw * 4 * sizeof *acc);
+    p->failed = !acc;
+    if (acc) reduce_rows(p->r, p->ya, p->yb, acc);
+    free(acc);
+}
+
+enum { REDUCE_PARTS = 4 }; /* runs of rows a reduction is cut into on a pool */
+
+/*
+ * `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied: averages
+ * right), in a new surface; NULL on OOM. With a pool, the rows are reduced in REDUCE_PARTS runs on its threads: the slide being
+ * painted waits for them.
+ */
+static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h, dk_pool *threads) {
+    int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
+    /* kept in the cache for the deck: not a mapping the next slide's surface could reuse */
+    cairo_surface_t *dst = surface_new(cairo_image_surface_get_format(src), w, h, 1);
+    reduction r = {.sp = cairo_image_surface_get_data(src), .ss = cairo_image_surface_get_stride(src),
+                   .sw = sw, .w = w};
+    r.xf = box_taps(sw, w, &r.xc, &r.x0, &r.xw);
+    r.yf = box_taps(sh, h, &r.yc, &r.y0, &r.yw);
+    reduce_part parts[REDUCE_PARTS];
+    int nparts = threads && h >= 4 * REDUCE_PARTS ? REDUCE_PARTS : 1, failed = 0;
+    if (cairo_surface_status(dst) || !r.xf || !r.yf) {
+        failed = 1;
+        goto done;
+    }
+    cairo_surface_flush(dst);
+    r.dp = cairo_image_surface_get_data(dst);
+    r.ds = cairo_image_surface_get_stride(dst);
+    for (int i = 0; i < nparts; i++) {
+        parts[i] = (reduce_part){{run_reduce_part, NULL, 0}, &r, h * i / nparts, h * (i + 1) / nparts, 0};
+        dk_pool_submit(nparts > 1 ? threads : NULL, &parts[i].task, 1);
+    }
+    for (int i = 0; i < nparts; i++) {
+        dk_pool_wait(nparts > 1 ? threads : NULL, &parts[i].task);
+        failed |= parts[i].failed;
+    }
     cairo_surface_mark_dirty(dst);
 done:
-    free(xf);
-    free(xw);
-    free(yf);
-    free(yw);
-    free(acc);
+    if (failed) {
+        cairo_surface_destroy(dst);
+        dst = NULL;
+    }
+    free(r.xf);
+    free(r.xw);
+    free(r.yf);
+    free(r.yw);
     return dst;
 }
 
@@ -1124,7 +1259,7 @@ void *dk_image_source_scaled(const dk_image *img, int w, int h) {
         cairo_format_t f = cairo_image_surface_get_format(s);
         if (w > sw || h > sh || (f != CAIRO_FORMAT_RGB24 && f != CAIRO_FORMAT_ARGB32)) return NULL;
         if (w == sw && h == sh) return s;
-        if (!(r = reduce(s, w, h))) return NULL;
+        if (!(r = reduce(s, w, h, e->pool))) return NULL;
         /* a PNG whose file is kept decodes again if ever needed: its full-size pixels go back
            to the pool for the slide's own surface (an image is mostly shown at one size) */
         if (e->png) {

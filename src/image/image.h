@@ -38,6 +38,13 @@ const char *dk_images_root(const dk_images *c);
 void dk_images_set_budget(dk_images *c, double pixels);
 
 /*
+ * Decode PNG images on `pool` (base.h) as soon as a slide names them,
+ * while the slide is laid out and painted up to them: for raster outputs,
+ * which draw every image they lay out. The pool must outlive the cache.
+ */
+void dk_images_set_pool(dk_images *c, dk_pool *pool);
+
+/*
  * From now on (process-wide), librsvg draws text in SVG images with the
  * system's fontconfig configuration, loaded when the first SVG is drawn:
  * for when another configuration has been made fontconfig's current one.
@@ -45,12 +52,13 @@ void dk_images_set_budget(dk_images *c, double pixels);
 void dk_images_svg_system_fonts(void);
 
 /*
- * cairo_image_surface_create, its pixels (when 2 MB or more) in memory
+ * cairo_image_surface_create, its pixels (when 1 MB or more) in memory
  * mapped for them alone, 2 MB-aligned and marked for transparent huge
- * pages (madvise). A 1920x1080 slide or a decoded photo is 8 MB: in 4 KB
- * pages that is 2,000 page faults, each zeroing its page, every time; in
- * huge pages it is four. Freed with the surface. Where the kernel gives
- * no huge pages it is plain memory, as before.
+ * pages (madvise), and kept for the next such surface once freed. A
+ * 1920x1080 slide or a decoded photo is 8 MB: in 4 KB pages that is 2,000
+ * page faults, each zeroing its page, every time; in huge pages it is
+ * four, the first time. Where the kernel gives no huge pages it is plain
+ * memory, as before.
  */
 cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h);
 

@@ -113,6 +113,7 @@ typedef struct {
     FcConfig *fc;
     dk_text *text;
     dk_images *images;
+    dk_pool *pool;          /* threads for PNG's rows and images, or NULL */
     const char *stage;      /* the private folder {n} outputs are written in first, or NULL */
 } deck_job;
 
@@ -390,6 +391,9 @@ static dk_status setup(deck_job *j) {
     j->h = j->o->height > 0 ? j->o->height : j->deck.height > 0 ? j->deck.height : 720;
     /* images first: the theme search stops at their project root */
     if ((st = dk_images_new(j->deck_dir, j->o->allow_outside, &j->images))) return st;
+    /* PNG: rows deflated and images decoded on threads (out of memory: on this one) */
+    if (j->o->format == DK_FMT_PNG && j->o->threads > 1 && (j->pool = dk_pool_new(j->o->threads)))
+        dk_images_set_pool(j->images, j->pool);
     /* --assets folders, one a line */
     for (const char *p = j->o->assets; p && *p && st == DK_OK;) {
         size_t k = strcspn(p, "\n");
@@ -861,7 +865,7 @@ static dk_status render_deck(deck_job *j) {
         .nselected = nsel, .handout = o->handout, .paper_letter = o->paper_letter,
         .notes = o->notes, .transparent = o->transparent, .compression = o->compression,
         .nparts = nparts, .part = pdf_slice && nparts > 1 ? o->slice_k : -1,
-        .threads = o->threads, .part_written = part_written, .slide_written = slide_written,
+        .pool = j->pool, .part_written = part_written, .slide_written = slide_written,
         .ud = j,
     };
     if (pdf_slice && nhere == 0) goto done; /* the whole (small) PDF is another slice's */
@@ -971,6 +975,7 @@ done:
     if (j.text) j.text->destroy(j.text);
     dk_fonts_free(j.fc);
     dk_images_free(j.images);
+    dk_pool_free(j.pool);
     dk_sheet_free(j.sheets[0]);
     dk_sheet_free(j.sheets[1]);
     dk_buf_free(&j.theme_css);

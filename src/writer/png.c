@@ -2,7 +2,7 @@
  * The PNG writer: one image per slide, the slide size times the scale,
  * written with libpng directly (cairo's PNG writer has no say over colour
  * type, compression or chunks), the rows deflated by pngenc.c in bands, on
- * `threads` threads while the next slide is painted:
+ * the render's pool of threads while the next slide is painted:
  *
  *  - RGB (8 bits a channel) when the slide is opaque, which it is unless
  *    --transparent: then the page background is not painted and the image
@@ -191,9 +191,9 @@ static dk_status complete(png_writer *pw, const dk_deck_info *d, int ok) {
 
 static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
     png_writer *pw = (png_writer *)w;
-    pw->limit = DK_MAX(1, d->threads);
+    pw->limit = dk_pool_threads(d->pool);
     pw->wait = calloc((size_t)pw->limit, sizeof *pw->wait);
-    pw->enc = pw->wait ? dk_pngenc_new(pw->limit) : NULL;
+    pw->enc = pw->wait ? dk_pngenc_new(d->pool) : NULL;
     return pw->enc ? DK_OK : DK_ENOMEM;
 }
 

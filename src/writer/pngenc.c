@@ -18,15 +18,12 @@
  * Where the cuts fall depends only on the row's length, never on the
  * number of threads, so every thread count writes the same bytes.
  *
- * Jobs wait in a queue in the order they came, and a worker takes the next
- * band of the oldest job. The caller paints its next slide meanwhile, and
- * when it wants a job's bytes (dk_pngenc_finish) it deflates queued bands
- * itself until that job is done: `threads` - 1 workers, plus the caller.
+ * The bands are tasks on the render's pool (base.h): its workers deflate
+ * them while the caller paints the next slide, and when the caller wants a
+ * job's bytes (dk_pngenc_finish) it deflates the bands no worker has taken.
  */
 #define _GNU_SOURCE
 #include <libdeflate.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +36,8 @@ enum {
 };
 
 typedef struct {
+    dk_task task;       /* on the pool */
+    dk_pngjob *job;
     unsigned char *out; /* deflated, malloc'd */
     size_t n;
     uint32_t adler;     /* of the band's filtered bytes */
@@ -47,13 +46,11 @@ typedef struct {
 } band;
 
 struct dk_pngjob {
+    dk_pngenc *enc;
     const unsigned char *px;
     int w, h, stride, alpha, level;
     size_t rowbytes;
     int band_rows, nbands;
-    int next;              /* the first band no thread has taken */
-    int left;              /* bands not done */
-    dk_pngjob *queue_next; /* the next job with bands to take */
     band bands[];
 };
 
@@ -68,14 +65,9 @@ typedef struct {
 } scratch;
 
 struct dk_pngenc {
-    pthread_mutex_t lock;
-    pthread_cond_t work; /* a job was queued, or quit */
-    pthread_cond_t done; /* a job's last band was done */
-    dk_pngjob *head, *tail;
-    int quit;
-    int nworkers;
-    pthread_t *workers;
-    scratch *scratch;    /* [0] the caller's, [1 + i] worker i's */
+    dk_pool *pool;
+    int nscratch;
+    scratch *scratch; /* one for each of the pool's threads (dk_pool_slot) */
 };
 
 /* A row of cairo's RGB24 words as R G B bytes: the common case, vectorised (base.h). */
@@ -115,9 +107,12 @@ static int grow(unsigned char **p, size_t *cap, size_t n) {
     return 1;
 }
 
-/* Deflate band b of j with s: its rows filtered, then deflated on a stream of their own. */
-static void run_band(dk_pngjob *j, int b, scratch *s) {
-    band *bd = &j->bands[b];
+/* Deflate a band (a task): its rows filtered, then deflated on a stream of their own. */
+static void run_band(dk_task *t) {
+    band *bd = (band *)t;
+    dk_pngjob *j = bd->job;
+    int b = (int)(bd - j->bands);
+    scratch *s = &j->enc->scratch[dk_pool_slot()];
     int y0 = b * j->band_rows, y1 = DK_MIN(j->h, y0 + j->band_rows), last = b == j->nbands - 1;
     size_t len = (size_t)(y1 - y0) * j->rowbytes;
     bd->failed = 1;
@@ -154,92 +149,28 @@ static void run_band(dk_pngjob *j, int b, scratch *s) {
     bd->failed = 0;
 }
 
-/* With the lock held: the next band to deflate (*b of *j), or 0 when none is queued. */
-static int take(dk_pngenc *e, dk_pngjob **j, int *b) {
-    if (!e->head) return 0;
-    *j = e->head;
-    *b = e->head->next++;
-    if (e->head->next == e->head->nbands && !(e->head = e->head->queue_next)) e->tail = NULL;
-    return 1;
-}
-
-/* Deflate band b of j with s, the lock released meanwhile; then count it done. */
-static void run_unlocked(dk_pngenc *e, dk_pngjob *j, int b, scratch *s) {
-    pthread_mutex_unlock(&e->lock);
-    run_band(j, b, s);
-    pthread_mutex_lock(&e->lock);
-    if (--j->left == 0) pthread_cond_broadcast(&e->done);
-}
-
-static void *worker(void *arg) {
-    dk_pngenc *e = ((void **)arg)[0];
-    scratch *s = ((void **)arg)[1];
-    free(arg);
-    pthread_mutex_lock(&e->lock);
-    for (;;) {
-        dk_pngjob *j;
-        int b;
-        if (take(e, &j, &b)) run_unlocked(e, j, b, s);
-        else if (e->quit) break;
-        else pthread_cond_wait(&e->work, &e->lock);
-    }
-    pthread_mutex_unlock(&e->lock);
-    return NULL;
-}
-
-dk_pngenc *dk_pngenc_new(int threads) {
-    threads = DK_MAX(1, threads);
+dk_pngenc *dk_pngenc_new(dk_pool *pool) {
     dk_pngenc *e = calloc(1, sizeof *e);
     if (!e) return NULL;
-    e->scratch = calloc((size_t)threads, sizeof *e->scratch);
-    e->workers = calloc((size_t)threads, sizeof *e->workers);
-    if (!e->scratch || !e->workers) {
-        free(e->scratch);
-        free(e->workers);
+    e->pool = pool;
+    e->nscratch = dk_pool_threads(pool);
+    if (!(e->scratch = calloc((size_t)e->nscratch, sizeof *e->scratch))) {
         free(e);
         return NULL;
     }
-    for (int i = 0; i < threads; i++) e->scratch[i].level = -1;
-    pthread_mutex_init(&e->lock, NULL);
-    pthread_cond_init(&e->work, NULL);
-    pthread_cond_init(&e->done, NULL);
-    /* the workers take no signals: the caller's thread handles them (base.c: tmp files) */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    for (int i = 1; i < threads; i++) {
-        void **arg = malloc(2 * sizeof *arg);
-        if (!arg) break;
-        arg[0] = e;
-        arg[1] = &e->scratch[i];
-        if (pthread_create(&e->workers[e->nworkers], NULL, worker, arg) != 0) {
-            free(arg); /* fewer workers: the caller does their share */
-            break;
-        }
-        e->nworkers++;
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    for (int i = 0; i < e->nscratch; i++) e->scratch[i].level = -1;
     return e;
 }
 
 void dk_pngenc_free(dk_pngenc *e) {
     if (!e) return;
-    pthread_mutex_lock(&e->lock);
-    e->quit = 1;
-    pthread_cond_broadcast(&e->work);
-    pthread_mutex_unlock(&e->lock);
-    for (int i = 0; i < e->nworkers; i++) pthread_join(e->workers[i], NULL);
-    for (int i = 0; i <= e->nworkers; i++) {
+    for (int i = 0; i < e->nscratch; i++) {
         scratch *s = &e->scratch[i];
         if (s->level >= 0) deflateEnd(&s->z);
         free(s->rows);
         free(s->out);
     }
-    pthread_mutex_destroy(&e->lock);
-    pthread_cond_destroy(&e->work);
-    pthread_cond_destroy(&e->done);
     free(e->scratch);
-    free(e->workers);
     free(e);
 }
 
@@ -250,30 +181,22 @@ dk_pngjob *dk_pngenc_submit(dk_pngenc *e, const unsigned char *px, int w, int h,
     int nbands = h > 0 ? (h + band_rows - 1) / band_rows : 0;
     dk_pngjob *j = calloc(1, sizeof *j + (size_t)nbands * sizeof(band));
     if (!j) return NULL;
-    *j = (dk_pngjob){px, w, h, stride, alpha, level, rowbytes, band_rows, nbands, 0, nbands, NULL};
-    if (!nbands) return j;
-    pthread_mutex_lock(&e->lock);
-    if (e->tail) e->tail->queue_next = j;
-    else e->head = j;
-    e->tail = j;
-    pthread_cond_broadcast(&e->work);
-    pthread_mutex_unlock(&e->lock);
+    *j = (dk_pngjob){e, px, w, h, stride, alpha, level, rowbytes, band_rows, nbands};
+    for (int b = 0; b < nbands; b++) {
+        j->bands[b].task.run = run_band;
+        j->bands[b].job = j;
+        dk_pool_submit(e->pool, &j->bands[b].task, 0);
+    }
     return j;
 }
 
 dk_status dk_pngenc_finish(dk_pngenc *e, dk_pngjob *j,
                            void (*put)(void *ud, const unsigned char *p, size_t n), void *ud) {
-    pthread_mutex_lock(&e->lock);
-    while (j->left > 0) {
-        dk_pngjob *jb;
-        int b;
-        if (take(e, &jb, &b)) run_unlocked(e, jb, b, &e->scratch[0]);
-        else pthread_cond_wait(&e->done, &e->lock);
-    }
-    pthread_mutex_unlock(&e->lock);
     dk_status st = DK_OK;
-    for (int b = 0; b < j->nbands; b++)
+    for (int b = 0; b < j->nbands; b++) {
+        dk_pool_wait(e->pool, &j->bands[b].task);
         if (j->bands[b].failed) st = DK_ENOMEM;
+    }
     if (st == DK_OK && put && j->nbands) {
         /* the zlib header: deflate, a 32 KB window, the level's FLEVEL, and its check */
         unsigned lv = j->level, head = 0x7800 | (lv < 2 ? 0u : lv < 6 ? 1u : lv == 6 ? 2u : 3u) << 6;

@@ -2,13 +2,13 @@
  * The IDAT data of PNG slides — filtered rows in one zlib stream —
  * deflated in bands, on worker threads (pngenc.c says how).
  *
- *     dk_pngenc *e = dk_pngenc_new(threads);
+ *     dk_pngenc *e = dk_pngenc_new(pool);
  *     dk_pngjob *j = dk_pngenc_submit(e, pixels, w, h, stride, alpha, level);
  *     ... paint the next slide while the threads deflate this one ...
  *     dk_pngenc_finish(e, j, put, ud);   (the stream, in order, to put)
  *     dk_pngenc_free(e);
  *
- * Only the caller's thread calls these; the workers touch nothing but the
+ * Only the pool's caller calls these; its workers touch nothing but the
  * pixels and their own memory.
  */
 #ifndef DK_WRITER_PNGENC_H
@@ -21,9 +21,9 @@
 typedef struct dk_pngenc dk_pngenc;
 typedef struct dk_pngjob dk_pngjob;
 
-/* An encoder on `threads` threads, the caller's one of them (1: no worker). NULL: out of memory. */
-dk_pngenc *dk_pngenc_new(int threads);
-/* Stop the workers. Every job must be finished first. */
+/* An encoder deflating on `pool`'s threads (NULL: on the caller's, at submit). NULL: OOM. */
+dk_pngenc *dk_pngenc_new(dk_pool *pool);
+/* Every job must be finished first. */
 void dk_pngenc_free(dk_pngenc *e);
 
 /*
@@ -36,7 +36,7 @@ dk_pngjob *dk_pngenc_submit(dk_pngenc *e, const unsigned char *px, int w, int h,
                             int alpha, int level);
 
 /*
- * Wait until job `j` is deflated, deflating queued bands meanwhile, then
+ * Wait until job `j` is deflated, deflating its bands no worker took, then
  * hand its zlib stream to put(ud, bytes, n) in order (put may be NULL: the
  * job is dropped), and free it. DK_OK, or DK_ENOMEM when a band could not
  * be deflated (nothing was put).

@@ -35,7 +35,7 @@ struct dk_deck_info {
     int notes;               /* handouts: speaker notes beside the slides */
     int transparent;         /* PNG: alpha background */
     int compression;         /* PNG: zlib level, -1: default */
-    int threads;             /* PNG: deflate on this many threads (the caller's one of them) */
+    dk_pool *pool;           /* threads for work without pango, fontconfig or cairo; or NULL */
     int nparts;              /* PDF: the deck is written in this many parts, then joined */
     int part;                /* PDF: -1 all of them (and the join); else only this one,
                                 left for the caller: part_written(d, its path) */

@@ -81,6 +81,43 @@ if command -v python3 >/dev/null 2>&1; then
         [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
 fi
 
+# a PNG whose chunks are sound but whose pixels do not inflate: found at layout, decoded on
+# a thread (-j 2, one deck: rows and images on threads), failed there, warned about once, at
+# its first use, and drawn as a placeholder, as with -j 1
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$src/samples/seed/Pasted image 20250325104949.png" bad.png <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+out, i = d[:8], 8
+while i < len(d):
+    n, = struct.unpack('>I', d[i:i + 4]); t = d[i + 4:i + 8]; body = d[i + 8:i + 8 + n]
+    if t == b'IDAT':
+        body = body[:2] + bytes(b ^ 0x5a for b in body[2:])
+    out += struct.pack('>I', n) + t + body + struct.pack('>I', zlib.crc32(t + body))
+    i += 12 + n
+open(sys.argv[2], 'wb').write(out)
+PY
+    printf '# One
+
+![a](bad.png)
+
+---
+
+## Two
+
+![a](bad.png)
+' >bad.md
+    "$deckle" -j 1 -f png bad.md -o bad1/ 2>bad1.txt
+    r1=$?
+    "$deckle" -j 2 -f png bad.md -o bad2/ 2>bad2.txt
+    r2=$?
+    check "undecodable PNG: -j 2 exits as -j 1 ($r2, $r1)" [ $r1 -eq 0 -a $r2 -eq 0 ]
+    check "undecodable PNG: one image-format warning" [ "$(grep -c 'bad.png' bad2.txt)" = 1 ]
+    check "... what -j 1 says" cmp -s bad1.txt bad2.txt
+    check "... the same placeholders" diff -r bad1 bad2
+    show bad2.txt
+fi
+
 # a deck-wide error met by every slice (no folder can be made under a file) is told once
 : >notafolder
 for f in pdf png; do

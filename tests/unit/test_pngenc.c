@@ -1,5 +1,5 @@
 /*
- * writer/pngenc: a picture's rows deflated in bands make one zlib stream
+ * writer/pngenc on base's pool: a picture's rows deflated in bands make one zlib stream
  * that inflates (Adler-32 checked) to exactly the filtered rows PNG wants,
  * RGB or un-premultiplied RGBA; 1, 2 and 5 threads give the same bytes, for
  * pictures of one band, many bands, a last band cut short, rows longer than
@@ -54,10 +54,13 @@ static void put(void *ud, const unsigned char *p, size_t n) { dk_buf_add(ud, p, 
 static dk_status encode(int threads, const uint32_t *px, int w, int h, int alpha, int level,
                         dk_buf *out) {
     dk_buf_free(out);
-    dk_pngenc *e = dk_pngenc_new(threads);
+    dk_pool *pool = dk_pool_new(threads);
+    CHECK(dk_pool_threads(pool) == threads);
+    dk_pngenc *e = dk_pngenc_new(pool);
     dk_pngjob *j = e ? dk_pngenc_submit(e, (const unsigned char *)px, w, h, w * 4, alpha, level) : NULL;
     dk_status st = j ? dk_pngenc_finish(e, j, put, out) : DK_ENOMEM;
     dk_pngenc_free(e);
+    dk_pool_free(pool);
     return st;
 }
 
@@ -106,7 +109,8 @@ int main(void) {
     case_(90000, 3, 0, 1);    /* a row longer than a band: a row a band */
 
     /* jobs in flight at once, finished out of order, on 3 threads: each still its own stream */
-    dk_pngenc *e = dk_pngenc_new(3);
+    dk_pool *pool = dk_pool_new(3);
+    dk_pngenc *e = dk_pngenc_new(pool);
     uint32_t *pa = picture(800, 600, 0, 1), *pb = picture(640, 480, 1, 2), *pc = picture(300, 900, 0, 3);
     dk_pngjob *ja = dk_pngenc_submit(e, (const unsigned char *)pa, 800, 600, 800 * 4, 0, 3);
     dk_pngjob *jb = dk_pngenc_submit(e, (const unsigned char *)pb, 640, 480, 640 * 4, 1, 3);
@@ -117,6 +121,7 @@ int main(void) {
     CHECK(dk_pngenc_finish(e, jc, put, &zc) == DK_OK);
     CHECK(dk_pngenc_finish(e, ja, NULL, NULL) == DK_OK); /* dropped */
     dk_pngenc_free(e);
+    dk_pool_free(pool);
     size_t nb, nc;
     unsigned char *wb = rows(pb, 640, 480, 1, &nb), *wc = rows(pc, 300, 900, 0, &nc);
     CHECK(inflates_to(&zb, wb, nb));
