@@ -69,7 +69,7 @@ typedef struct {
 /*
  * The writer keeps what every slide needs, so that each slide after the
  * first reuses memory already faulted in (a fault cost ~15 us on a 2-core
- * VM): the file's bytes, and the encoder's threads and buffers. Up to
+ * VM): the file's bytes, and the encoder's buffers. Up to
  * `limit` slides wait for their rows to be deflated while the next is
  * painted; they are written in order.
  */
@@ -103,8 +103,8 @@ static void idat_put(void *ud, const unsigned char *p, size_t n) {
 
 /*
  * Encode slide `p` as PNG into pw->file, emptied first: the chunks before
- * IDAT from libpng, then the deflated rows once the job is done. `title`
- * may be NULL. DK_ENOMEM or DK_EIO (libpng failure).
+ * IDAT from libpng, then the deflated rows once the job is done (taken from
+ * p: finished here whatever happens). DK_ENOMEM or DK_EIO (libpng failure).
  */
 static dk_status encode(png_writer *pw, pending *p, const dk_deck_info *d) {
     dk_buf *out = &pw->file;
@@ -154,7 +154,7 @@ static dk_status encode(png_writer *pw, pending *p, const dk_deck_info *d) {
     idat->png = png;
     idat->n = 0;
     dk_pngjob *jb = job;
-    job = NULL;
+    job = NULL; /* finished below, whatever it returns */
     if ((st = dk_pngenc_finish(pw->enc, jb, idat_put, idat)) != DK_OK) goto done;
     if (idat->n) png_write_chunk(png, (png_const_bytep) "IDAT", idat->buf, idat->n);
     png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
