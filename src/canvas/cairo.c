@@ -146,10 +146,10 @@ static int image_reduced(cairo_t *cr, dk_rect r, const dk_image *img) {
     return 1;
 }
 
-static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
+static int c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     ccanvas *cc = (ccanvas *)c;
     cairo_t *cr = cc->cr;
-    if (img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return;
+    if (img->w <= 0 || img->h <= 0 || r.w <= 0 || r.h <= 0) return 1;
     dk_image_target t = target_of(cr);
     int raster = !(cc->flags & DK_CANVAS_VECTOR);
     cairo_save(cr);
@@ -158,13 +158,13 @@ static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     /* first: a reduction made before needs no decoding (image.h) */
     if (raster && t == DK_IMAGE_RASTER && image_reduced(cr, r, img)) {
         cairo_restore(cr);
-        return;
+        return 1;
     }
     double sw, sh;
     cairo_surface_t *s = dk_image_source(img, t, &sw, &sh);
     if (!s || sw <= 0 || sh <= 0) {
         cairo_restore(cr);
-        return;
+        return 0;
     }
     int pad = raster && cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_RECORDING;
     cairo_translate(cr, r.x, r.y);
@@ -178,6 +178,7 @@ static void c_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     }
     cairo_paint(cr);
     cairo_restore(cr);
+    return 1;
 }
 
 static void c_placeholder(dk_canvas *c, dk_rect r, const dk_textlayout *alt) {

@@ -19,7 +19,8 @@ typedef struct {
     void (*fill_rect)(dk_canvas *c, dk_rect r, const float radius[4], dk_rgba color);
     void (*stroke_border)(dk_canvas *c, dk_rect r, const double width[4], const dk_rgba color[4],
                           const unsigned char style[4], const float radius[4]);
-    void (*image)(dk_canvas *c, dk_rect r, const dk_image *img);
+    /* An image in r; 0 when it had nothing to draw (its pixels failed to decode, warned). */
+    int (*image)(dk_canvas *c, dk_rect r, const dk_image *img);
     /* A missing image: its box marked, with the alt text (laid out, may be NULL) inside. */
     void (*placeholder)(dk_canvas *c, dk_rect r, const dk_textlayout *alt);
     void (*text)(dk_canvas *c, const dk_textlayout *tl, double x, double y);

@@ -23,8 +23,9 @@ static void t_stroke_border(dk_canvas *c, dk_rect r, const double w[4], const dk
     dk_buf_printf(logof(c), "border %.2f %.2f %.2f %.2f w%.1f,%.1f,%.1f,%.1f #%02x%02x%02x s%d\n",
                   r.x, r.y, r.w, r.h, w[0], w[1], w[2], w[3], k[0].r, k[0].g, k[0].b, style[0]);
 }
-static void t_image(dk_canvas *c, dk_rect r, const dk_image *img) {
+static int t_image(dk_canvas *c, dk_rect r, const dk_image *img) {
     dk_buf_printf(logof(c), "image %.2f %.2f %.2f %.2f %dx%d\n", r.x, r.y, r.w, r.h, img->w, img->h);
+    return 1;
 }
 static void t_placeholder(dk_canvas *c, dk_rect r, const dk_textlayout *alt) {
     dk_buf_printf(logof(c), "placeholder %.2f %.2f %.2f %.2f \"%s\"\n", r.x, r.y, r.w, r.h,

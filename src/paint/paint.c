@@ -350,8 +350,9 @@ static void paint_box(dk_canvas *c, const dk_box *b, int is_root) {
     if (b->kind == DK_BOX_IMAGE) {
         dk_rect r = {dk_box_cx(b), dk_box_cy(b), dk_box_cw(b), dk_box_ch(b)};
         if (b->checkbox) paint_checkbox(c, b);
-        else if (b->image && !b->image->missing) c->ops->image(c, r, b->image);
-        else c->ops->placeholder(c, r, b->text);
+        /* missing, or found but not decodable when drawn: a placeholder in its box */
+        else if (!b->image || b->image->missing || !c->ops->image(c, r, b->image))
+            c->ops->placeholder(c, r, b->text);
     } else if (b->kind == DK_BOX_PARA && b->text) {
         paint_inline_backgrounds(c, b, b);
         c->ops->text(c, b->text, b->x, b->y);
