@@ -406,6 +406,8 @@ typedef struct {
     int threads; /* PNG: deflating threads */
 } task;
 
+enum { MAX_THREADS = 4 }; /* a task's threads, at most */
+
 static int exit_of(deckle_status st) {
     switch (st) {
     case DECKLE_OK: return 0;
@@ -606,9 +608,12 @@ int cli_run(const cli_settings *s, deckle_options *o, const char *const *decks, 
         int k = per_deck > 1 ? deckle_slices(decks[i], o) : 1;
         if (k > per_deck) k = per_deck;
         reports[i] = (deck_report){.path = decks[i], .nslides = -1, .chunks = k, .chunks_left = k};
-        /* a PNG deck's share of the cores beyond its slices deflates on threads (pngenc.c) */
+        /* a PNG deck's share of the cores beyond its slices deflates on threads (pngenc.c):
+           at most MAX_THREADS a slice, as each holds a slide's pixels (8 MB at 1920x1080) and
+           one painting thread keeps only about two busy */
         int threads = s->png && n < jobs ? jobs / n / k : 1;
-        for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k, threads > 1 ? threads : 1};
+        threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+        for (int c = 0; c < k; c++) tasks[ntasks++] = (task){i, c, k, threads};
     }
     if (ntasks == 1 && !s->watch) {
         deckle_ending(); /* this render is the run */

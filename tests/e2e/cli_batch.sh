@@ -76,6 +76,9 @@ check "one deck on 3 workers: 6 PNGs" [ "$(count seed3 '*.png')" = 6 ]
 "$deckle" -q -j 4 -f png --transparent "$src/samples/seed/deck.md" -o tr4/ 2>/dev/null
 check "transparent PNGs on 2 slices x 2 threads: byte-identical to -j 1" diff -r tr1 tr4
 check "... 6 of them" [ "$(count tr4 '*.png')" = 6 ]
+# -j 16: six slices (one a slide), each with threads up to the cap
+"$deckle" -q -j 16 -f png "$src/samples/seed/deck.md" -o s16/ 2>/dev/null
+check "one deck on 16 cores (6 slices, threads each): byte-identical to -j 1" diff -r seed1 s16
 if command -v python3 >/dev/null 2>&1; then
     check "split deck: JSON lists slides 1-6 and one mojibake warning" \
         [ "$(q seed3.json 'r["decks"][0]["rendered"], [w["code"] for w in r["decks"][0]["warnings"]]')" = "([1, 2, 3, 4, 5, 6], ['mojibake'])" ]
