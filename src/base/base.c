@@ -414,10 +414,15 @@ void dk_tmp_track(const char *path) {
     free(copy);
 }
 
-int dk_tmp_mkstemps(char *tmpl, int suffixlen) {
-    sigset_t all, old;
+void dk_block_signals(sigset_t *old) {
+    sigset_t all;
     sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+int dk_tmp_mkstemps(char *tmpl, int suffixlen) {
+    sigset_t old;
+    dk_block_signals(&old);
     int fd = mkstemps(tmpl, suffixlen);
     if (fd >= 0) dk_tmp_track(tmpl);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -425,9 +430,8 @@ int dk_tmp_mkstemps(char *tmpl, int suffixlen) {
 }
 
 char *dk_tmp_mkdtemp(char *tmpl) {
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
+    sigset_t old;
+    dk_block_signals(&old);
     char *made = mkdtemp(tmpl);
     if (made) dk_tmp_track(made);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

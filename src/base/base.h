@@ -11,6 +11,7 @@
 #ifndef DK_BASE_H
 #define DK_BASE_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -193,6 +194,9 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n);
 enum { DK_TMP_MAX = 32 };
 void dk_tmp_track(const char *path);
 void dk_tmp_untrack(const char *path);
+/* Block every signal on this thread, the mask before in *old (restore: pthread_sigmask(
+   SIG_SETMASK, old, NULL)); threads started meanwhile begin with all blocked. */
+void dk_block_signals(sigset_t *old);
 /* mkstemps() and mkdtemp(), the new file or folder tracked: both with every signal blocked, so
    that no handler runs after the creation and before the tracking (it would stay behind) */
 int dk_tmp_mkstemps(char *tmpl, int suffixlen);

@@ -3,16 +3,16 @@
  *
  * One mutex and two condition variables: `work` wakes the workers when a
  * task is queued, `done` wakes the caller when one ends. Tasks are taken
- * in the order they came, except those queued `first`. Waiting for a task that no worker has taken yet
- * runs it on the caller's thread at once, ahead of the queue: the caller
- * waits only for what it needs now (an image it is about to draw), not for
- * the work queued before it (the previous slide's rows).
+ * in the order they came, except those queued `first`. Waiting for a task
+ * that no worker has taken yet runs it on the caller's thread at once,
+ * ahead of the queue: the caller waits only for what it needs now (an
+ * image it is about to draw), not for the work queued before it (the
+ * previous slide's rows).
  */
 #define _GNU_SOURCE
 #include "base.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
 enum { QUEUED, RUNNING, DONE };
@@ -82,9 +82,8 @@ dk_pool *dk_pool_new(int threads) {
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
     /* the workers take no signals: the caller's thread handles them (dk_tmp_remove_all) */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
+    sigset_t old;
+    dk_block_signals(&old);
     for (int i = 1; i < threads; i++) {
         worker_arg *a = malloc(sizeof *a);
         if (!a) break;
@@ -145,4 +144,3 @@ void dk_pool_wait(dk_pool *p, dk_task *t) {
     }
     pthread_mutex_unlock(&p->lock);
 }
-

@@ -952,7 +952,6 @@ static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
  */
 typedef struct decode_task {
     dk_task task;
-    dk_pool *pool;
     const entry *e;
     entry out;
     const char *why;
@@ -964,20 +963,19 @@ static void run_decode(dk_task *t) {
     load_png(&d->out.img, d->e->png, d->e->npng, &d->e->pass, &d->why, d->msg);
 }
 
-static void decode_ahead(dk_images *c, entry *e) {
+static void decode_ahead(entry *e) {
     decode_task *d = calloc(1, sizeof *d);
     if (!d) return; /* decoded when drawn, as without a pool */
     d->task.run = run_decode;
-    d->pool = c->pool;
     d->e = e;
     d->out.img = e->img;
     e->decode = d;
-    dk_pool_submit(c->pool, &d->task, 1); /* ahead of rows: the slide waits for it */
+    dk_pool_submit(e->pool, &d->task, 1); /* ahead of rows: the slide waits for it */
 }
 
 /* Wait for the entry's decoding to end, and drop what it made. */
 static void decode_drop(entry *e) {
-    dk_pool_wait(e->decode->pool, &e->decode->task);
+    dk_pool_wait(e->pool, &e->decode->task);
     if (e->decode->out.surface) cairo_surface_destroy(e->decode->out.surface);
     free(e->decode);
     e->decode = NULL;
@@ -1020,7 +1018,7 @@ const dk_image *dk_images_get(dk_ctx *ctx, dk_images *c, const char *src, size_t
     } else if (path) {
         load(&e->img, &why, msg, &unreadable);
         if (!e->img.missing) c->pixels += (double)e->img.w * e->img.h;
-        if (e->png && c->pool) decode_ahead(c, e);
+        if (e->png && e->pool) decode_ahead(e);
     }
     if (e->img.missing) {
         /* not found or unreadable: missing; found but not decodable: format */
@@ -1046,7 +1044,7 @@ static cairo_surface_t *pixels(entry *e) {
     char msg[WHY_MAX];
     decode_task *d = e->decode;
     if (d) { /* decoded on the pool: take what it made */
-        dk_pool_wait(d->pool, &d->task);
+        dk_pool_wait(e->pool, &d->task);
         e->decode = NULL;
         e->img = d->out.img;
         e->surface = d->out.surface;
@@ -1200,9 +1198,10 @@ static void run_reduce_part(dk_task *t) {
 enum { REDUCE_PARTS = 4 }; /* runs of rows a reduction is cut into on a pool */
 
 /*
- * `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied: averages
- * right), in a new surface; NULL on OOM. With a pool, the rows are reduced in REDUCE_PARTS runs on its threads: the slide being
- * painted waits for them.
+ * `src` (RGB24 or ARGB32) reduced to w x h by a box filter (premultiplied:
+ * averages right), in a new surface; NULL on OOM. With a pool, the rows are
+ * reduced in REDUCE_PARTS runs on its threads: the slide being painted
+ * waits for them.
  */
 static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h, dk_pool *threads) {
     int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
@@ -1222,11 +1221,12 @@ static cairo_surface_t *reduce(cairo_surface_t *src, int w, int h, dk_pool *thre
     r.dp = cairo_image_surface_get_data(dst);
     r.ds = cairo_image_surface_get_stride(dst);
     for (int i = 0; i < nparts; i++) {
-        parts[i] = (reduce_part){{run_reduce_part, NULL, 0}, &r, h * i / nparts, h * (i + 1) / nparts, 0};
-        dk_pool_submit(nparts > 1 ? threads : NULL, &parts[i].task, 1);
+        parts[i] = (reduce_part){{run_reduce_part, NULL, 0}, &r, h * i / nparts,
+                                 h * (i + 1) / nparts, 0};
+        dk_pool_submit(threads, &parts[i].task, 1);
     }
     for (int i = 0; i < nparts; i++) {
-        dk_pool_wait(nparts > 1 ? threads : NULL, &parts[i].task);
+        dk_pool_wait(threads, &parts[i].task);
         failed |= parts[i].failed;
     }
     cairo_surface_mark_dirty(dst);
