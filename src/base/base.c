@@ -370,30 +370,52 @@ dk_status dk_file_read(const char *path, char **out, size_t *n) {
     return dk_file_read_max(path, (size_t)-2, out, n);
 }
 
+/*
+ * A regular file is read straight into a buffer of its size (fstat), not
+ * through stdio into one that doubles as it grows: a 300 KB PDF or image
+ * was copied three times, and its pages faulted in twice.
+ */
 dk_status dk_file_read_max(const char *path, size_t max, char **out, size_t *n) {
     *out = NULL;
     *n = 0;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return DK_EIO;
-    dk_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    while (b.n <= max && (got = fread(chunk, 1, DK_MIN(sizeof chunk, max + 1 - b.n), f)) > 0)
-        dk_buf_add(&b, chunk, got);
-    int bad = ferror(f);
-    if (f != stdin) fclose(f);
-    if (b.oom) {
-        dk_buf_free(&b);
-        return DK_ENOMEM;
+    int from_stdin = strcmp(path, "-") == 0;
+    int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return DK_EIO;
+    /* room for max + 1 bytes, so that a caller can tell a file longer than max */
+    size_t limit = max < (size_t)-2 ? max + 1 : (size_t)-2, cap = 65536, len = 0;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        cap = (size_t)st.st_size + 1; /* + 1: the read that finds the end */
+    if (cap > limit) cap = limit;
+    char *buf = malloc(cap + 1);
+    dk_status st_ = buf ? DK_OK : DK_ENOMEM;
+    while (st_ == DK_OK && len < limit) {
+        if (len == cap) { /* longer than fstat said, or not a regular file */
+            size_t ncap = cap > limit / 2 ? limit : cap * 2;
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                st_ = DK_ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) st_ = DK_EIO;
+        if (got <= 0) break;
+        len += (size_t)got;
     }
-    if (bad) {
-        dk_buf_free(&b);
-        return DK_EIO;
+    int err = errno;
+    if (!from_stdin) close(fd);
+    if (st_ != DK_OK) {
+        free(buf);
+        errno = err;
+        return st_;
     }
-    if (!b.p) dk_buf_add(&b, "", 0);
-    if (b.oom) return DK_ENOMEM;
-    *out = b.p;
-    *n = b.n;
+    buf[len] = 0;
+    *out = buf;
+    *n = len;
     return DK_OK;
 }
 
