@@ -363,16 +363,14 @@ static char *link_dir(const font_files *ff, char **fc_cache) {
     char name[320];
     for (int i = 0; i < ff->nbundled + (int)(sizeof ff->fallback / sizeof *ff->fallback); i++) {
         if (i >= ff->nbundled && !ff->fallback[i - ff->nbundled]) continue;
+        /* the path as given and the file it leads to (stat follows links): no realpath,
+           whose readlink per path component cost ~400 system calls a run */
         struct stat st;
-        char *t = realpath(link_target(ff, i), NULL);
-        int ok = t && stat(t, &st) == 0;
-        if (ok) {
-            link_name(name, sizeof name, ff, i);
-            fnv(&h, name, strlen(name) + 1);
-            fnv(&h, t, strlen(t) + 1);
-        }
-        free(t);
-        if (!ok) goto fail;
+        const char *t = link_target(ff, i);
+        if (stat(t, &st) != 0) goto fail;
+        link_name(name, sizeof name, ff, i);
+        fnv(&h, name, strlen(name) + 1);
+        fnv(&h, t, strlen(t) + 1);
         int64_t key[6] = {(int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size,
                           (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec, total};
         fnv(&h, key, sizeof key);
@@ -447,35 +445,22 @@ static int add_cached(FcConfig *fc, const font_files *ff, int *nbundled, int *lo
     *dirty = 1;
     if (!FcConfigAppFontAddDir(fc, (const FcChar8 *)dir)) goto done;
     /*
-     * The fonts name their link as their file; give each the path it has
-     * without the cache (what FcConfigAppFontAddFile would have recorded),
-     * which the HTML export's @font-face rules and cairo then use. The
-     * cache's patterns are read-only, so each is swapped for a copy.
+     * The fonts name their link as their file, which FreeType opens through
+     * the link; nothing else reads the path (the HTML export scans fonts/
+     * itself). They used to be given back their own paths here: a copy of
+     * every pattern, 1.7 million instructions a run.
      */
     FcFontSet *set = FcConfigGetFonts(fc, FcSetApplication);
     for (int i = 0; set && i < set->nfont; i++) {
         FcChar8 *file = NULL;
-        const char *real = NULL;
         if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch) continue;
         const char *b = base_name((const char *)file);
         int k = atoi(b + 2);
-        if (b[0] == 'b' && b[1] == '-' && k >= 0 && k < ff->nbundled) {
+        if (b[0] == 'b' && b[1] == '-' && k >= 0 && k < ff->nbundled)
             (*nbundled)++;
-            real = ff->bundled[k];
-        } else if (b[0] == 'f' && b[1] == '-' && k >= 0 &&
-                   k < (int)(sizeof fallback_files / sizeof *fallback_files)) {
+        else if (b[0] == 'f' && b[1] == '-' && k >= 0 &&
+                 k < (int)(sizeof fallback_files / sizeof *fallback_files))
             loaded[k] = 1;
-            real = fallback_files[k].path;
-        }
-        if (!real) continue;
-        FcPattern *copy = FcPatternDuplicate(set->fonts[i]);
-        if (!copy || !FcPatternDel(copy, FC_FILE) ||
-            !FcPatternAddString(copy, FC_FILE, (const FcChar8 *)real)) {
-            if (copy) FcPatternDestroy(copy);
-            goto done; /* out of memory: rebuilt without the cache */
-        }
-        FcPatternDestroy(set->fonts[i]);
-        set->fonts[i] = copy;
     }
     ok = 1;
 done:
