@@ -189,13 +189,24 @@ EOF
 if "${CC:-cc}" -shared -fPIC -o countw.so countw.c -ldl -lpthread 2>cc.err; then
     i=1
     while [ $i -le 300 ]; do printf '## Slide %d\n\nText %d.\n\n---\n\n' $i $i; i=$((i + 1)); done >long.md
+    t0=$(date +%s%N)
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" DK_WCOUNT=$tmp/writes \
         LD_PRELOAD=$tmp/countw.so "$deckle" -q -j 2 long.md -o long.pdf
     rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
     w=$(awk '{ n += $1 } END { print n + 0 }' writes 2>/dev/null)
     check "300 slides on 2 workers: written (exit $rc)" [ $rc -eq 0 -a -s long.pdf ]
-    check "... the workers wrote to the parent in batches: $w writes, fewer than 75" \
-        [ "$w" -ge 2 -a "$w" -lt 75 ]
+    # a batch goes when 100 ms have passed (or 4 KB wait): on a slow or busy machine (a
+    # sanitizer build beside other tests) more of them, up to one a worker each 100 ms;
+    # a write a record would be at least one a slide, 300
+    most=$((2 * (ms / 100 + 1) + 20))
+    [ $most -gt 75 ] || most=75
+    if [ $most -lt 300 ]; then
+        check "... the workers wrote to the parent in batches: $w writes in $ms ms, at most $most" \
+            [ "$w" -ge 2 -a "$w" -le "$most" ]
+    else
+        echo "ok - # SKIP batches not told from records: the run took $ms ms ($w writes)"
+    fi
 else
     show cc.err
     echo "ok - # SKIP the write() shim does not build"
