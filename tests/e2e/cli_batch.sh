@@ -100,15 +100,18 @@ while i < len(d):
     i += 12 + n
 open(sys.argv[2], 'wb').write(out)
 PY
+    # (with a missing image, and one that is only text in a code span)
     printf '# One
 
 ![a](bad.png)
+
+`<img src="gone.png">` is not an image
 
 ---
 
 ## Two
 
-![a](bad.png)
+![a](bad.png) ![b](missing.png)
 ' >bad.md
     "$deckle" -j 1 -f png bad.md -o bad1/ 2>bad1.txt
     r1=$?
@@ -117,6 +120,8 @@ PY
     check "undecodable PNG: -j 2 exits as -j 1 ($r2, $r1)" [ $r1 -eq 0 -a $r2 -eq 0 ]
     check "undecodable PNG: one image-format warning" [ "$(grep -c 'bad.png' bad2.txt)" = 1 ]
     check "... what -j 1 says" cmp -s bad1.txt bad2.txt
+    check "... and the missing image, once, at its place" \
+        [ "$(grep -c 'bad.md:11:.*missing.png' bad2.txt)" = 1 -a "$(grep -c 'gone.png' bad2.txt)" = 0 ]
     check "... the same placeholders" diff -r bad1 bad2
     # the box the image was laid out in shows the placeholder's grey (was left blank)
     grey=$(python3 - bad2/bad.002.png <<'PY'
