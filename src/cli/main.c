@@ -138,9 +138,13 @@ static char *output_key(const char *out, const char *deck, int per_slide) {
  *   it in again (a 1001-slide PDF: 30,000 page faults, half of them this).
  * - Blocks up to 32 MB (a file read, a deflate state, cairo's buffers, qpdf's
  *   output) come from that kept heap too, not from a fresh mapping each.
- * - Threads keep glibc's arenas of their own: with one heap for all, the
- *   threads that read a 1001-slide PDF's parts side by side waited on each
- *   other's malloc (15% slower); a PNG worker allocates little.
+ * - A PNG render's threads share that heap (main, once the format is
+ *   known): their few big blocks (a decoded image's rows, a band of
+ *   filtered rows, a PNG file) are then in its huge pages, not in arenas
+ *   of their own faulted in 4 KB at a time (the seed's PNGs with -j 2:
+ *   560 page faults instead of 830). Other formats keep glibc's arenas:
+ *   the threads that read a 1001-slide PDF's parts side by side make many
+ *   small blocks, and with one heap they waited on each other (15% slower).
  * - The heap's next HEAP_HUGE bytes, from a 2 MB boundary, are marked for
  *   transparent huge pages. A page fault is the costliest thing a short
  *   run does on a virtual machine (the reference deck's PDF took 1,700 of
@@ -280,6 +284,8 @@ int main(int argc, char **argv) {
                                                                      !strcmp(format, "json"));
     s.per_slide = !pdf && !layout;
     s.png = format && !strcmp(format, "png");
+    /* PNG: the pool's threads share the main heap (before any starts; see heap_setup) */
+    if (s.png) mallopt(M_ARENA_MAX, 1);
     /* checks across decks: standard input once, one stdout, no two decks on one file */
     int stdin_decks = 0;
     for (int i = 0; i < ndecks; i++) stdin_decks += strcmp(decks[i], "-") == 0;
