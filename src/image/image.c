@@ -898,13 +898,15 @@ static void load(dk_image *img, const char **why, char *msg, int *unreadable) {
     size_t n = 0;
     errno = 0;
     struct stat st;
-    if (stat(img->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        *why = "not a regular file"; /* a FIFO would block, a device never end */
-        return;
-    }
-    if (stat(img->path, &st) == 0 && (unsigned long long)st.st_size > DK_LIMIT_IMAGE_BYTES) {
-        *why = why_file_large;
-        return;
+    if (stat(img->path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            *why = "not a regular file"; /* a FIFO would block, a device never end */
+            return;
+        }
+        if ((unsigned long long)st.st_size > DK_LIMIT_IMAGE_BYTES) {
+            *why = why_file_large;
+            return;
+        }
     }
     if (dk_file_read(img->path, &data, &n) != DK_OK) {
         *unreadable = 1;
