@@ -10,18 +10,20 @@
 # five paper slides repeated to 201 and 1001 slides; an image-heavy deck of
 # 40 slides with four images each; the multilingual tests/data/scripts deck),
 # and times whole processes: wall time and peak RSS (the largest single
-# process, from /usr/bin/time %M), the median of RUNS runs (default 5) after
-# one warm-up run. The commands compared on one input (deckle -j 1 and -j 2,
-# the other tools, the floor) run in rounds, each once a round (every other
-# round backwards), so that a change in the machine's load falls on all of
-# them alike and none always follows the same one; each timed run follows an
-# untimed run of the same command (PRIME=0: not), because on a VM that gives
-# freed memory back to its host (virtio free page reporting) the run after
-# another program exits pays to get pages back: a seed PNG run at -j 2 took
-# 146-413 ms right after Marp and 80-90 ms on the next run. The PNG output
-# folder is emptied between runs outside the timing, and every timed run
-# starts after a sync, so that no run pays for what an earlier one left in
-# the page cache (deckle fsyncs its outputs). The other tools:
+# process), both from fork to wait4 by bench/timeit.c, built here with cc
+# (/usr/bin/time with a clock to the microsecond); the median of RUNS runs
+# (default 5) after one warm-up run. The commands compared on one input
+# (deckle -j 1 and -j 2, the other tools, the floor) run in rounds, each
+# once a round (every other round backwards), so that a change in the
+# machine's load falls on all of them alike and none always follows the
+# same one; each timed run follows an untimed run of the same command
+# (PRIME=0: not), because on a VM that gives freed memory back to its host
+# (virtio free page reporting) the run after another program exits pays to
+# get pages back: a seed PNG run at -j 2 took 146-413 ms right after Marp
+# and 80-90 ms on the next run. The PNG output folder is emptied between
+# runs outside the timing, and every timed run starts after a sync, so that
+# no run pays for writing back what an earlier one left in the page cache.
+# The other tools:
 #
 #   chromium   deckle's own -f html export, the slides concatenated into one
 #              document (one page each), printed with --headless --print-to-pdf
@@ -49,10 +51,12 @@ else
     deckle=$here/build-bench/deckle
 fi
 [ -x "$deckle" ] || { echo "bench: no deckle at $deckle" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/deckle-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# the clock: fork, exec, wait4, to the microsecond (bench/timeit.c says why not date + time)
+timeit=$tmp/timeit
+${CC:-cc} -O2 -o "$timeit" "$here/bench/timeit.c" || { echo "bench: cannot build bench/timeit.c" >&2; exit 2; }
 export SOURCE_DATE_EPOCH=1700000000
 
 # ---- inputs -------------------------------------------------------------------------------
@@ -112,18 +116,14 @@ concat_html() { # concat_html DECK OUT.html
 }
 
 # ---- measuring ----------------------------------------------------------------------------
-now_ns() { date +%s%N; }
 # sample FILE CMD...: one timed run of CMD, "microseconds peak_rss_kb" appended to FILE
 sample() {
     f=$1
     shift
-    # outside the timing: what earlier runs left to write. deckle fsyncs its outputs, and
-    # on ext4 that waits for every dirty file (once 0.3 s instead of 35 ms for the seed PDF)
+    # outside the timing: what earlier runs left to write (an fsync waits for every dirty file
+    # on ext4: when deckle still fsync'd its outputs, once 0.3 s instead of 35 ms for the seed PDF)
     sync
-    t0=$(now_ns)
-    /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>&1
-    t1=$(now_ns)
-    echo "$(((t1 - t0) / 1000)) $(tail -1 "$tmp/rss")" >> "$f"
+    "$timeit" "$f" "$@" >/dev/null 2>&1
 }
 # row LABEL TOOL FILE: the medians of FILE's samples as one row "label tool wall_s rss_mb"
 row() {
@@ -208,7 +208,7 @@ fi
 pangoview=
 command -v pango-view >/dev/null 2>&1 && pangoview=$(command -v pango-view)
 
-# helpers as scripts, so that /usr/bin/time runs (and measures) them whole
+# helpers as scripts, so that timeit runs (and measures) them whole
 cat > "$tmp/chrome.sh" <<'EOS'
 "$CHROMIUM_BIN" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
     --print-to-pdf-no-header --print-to-pdf="$2" "file://$1" && [ -s "$2" ]
@@ -222,6 +222,10 @@ export CHROMIUM_BIN="$chromium"
 echo "deckle bench: $(uname -m), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); median of $runs after a warm-up" >&2
 marp_name=none
 [ -n "$marp" ] && marp_name="npx @marp-team/marp-cli"
+# what starting a process costs here, measured the same way: a floor under every row
+: > "$tmp/true"
+for i in 1 2 3 4 5; do "$timeit" "$tmp/true" /bin/true; done
+echo "a process that does nothing (/bin/true) measures $(sort -n "$tmp/true" | awk 'NR == 3 { printf "%.1f", $1 / 1000 }') ms" >&2
 echo "deckle: $deckle; chromium: ${chromium:-none}; marp: $marp_name; weasyprint: ${weasy:-none}; pango-view: ${pangoview:-none}" >&2
 : > "$tmp/rows"
 O=$tmp/out
