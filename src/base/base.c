@@ -546,7 +546,6 @@ dk_status dk_file_write_atomic(const char *path, const void *p, size_t n) {
         left -= (size_t)w;
     }
     int ok = left == 0;
-    ok = (fsync(fd) == 0) && ok;
     ok = (close(fd) == 0) && ok;
     /* mkstemp makes 0600; outputs are ordinary files */
     mode_t um = umask(0);
