@@ -90,4 +90,7 @@ int cli_watch(const cli_settings *s, deckle_options *o, const char *const *decks
 /* Milliseconds on a monotonic clock. */
 double cli_now_ms(void);
 
+/* End the process with `code`, stdio flushed, without the libraries' exit-time destructors. */
+_Noreturn void cli_exit(int code);
+
 #endif

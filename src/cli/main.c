@@ -363,5 +363,5 @@ done:
     deckle_options_free(o);
     free(data);
     free(tmpl);
-    return rc;
+    cli_exit(rc);
 }
