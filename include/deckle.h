@@ -157,10 +157,11 @@ DECKLE_API void deckle_remove_temporary_files(void);
 /*
  * The process ends once the running (or next) render or join returns:
  * what exit gives back anyway is then left to it instead of freed object
- * by object (the documents of a PDF rewrite or join; a twentieth of a
- * 1000-slide join). What is kept stays reachable, so leak checkers do not
- * count it. For drivers like the deckle command; never for a process that
- * goes on rendering.
+ * by object (the documents of a PDF rewrite or join, a twentieth of a
+ * 1000-slide join; the render's fonts, text engine, images and threads).
+ * What is kept stays reachable, so leak checkers do not count it. For
+ * drivers like the deckle command; never for a process that goes on
+ * rendering.
  */
 DECKLE_API void deckle_ending(void);
 

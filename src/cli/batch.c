@@ -544,6 +544,7 @@ static int spawn(run_state *rs, deckle_options *o, const char *path, const task 
         double t0 = cli_now_ms();
         deckle_callbacks cb = {NULL, rec_diag, rec_slides, rec_slide, rec_output, rec_input,
                                rec_pdf_part};
+        deckle_ending(); /* a worker renders one task, then ends */
         deckle_status st = render_task(o, path, tk, &cb);
         char ms[32];
         snprintf(ms, sizeof ms, "%.3f", cli_now_ms() - t0);
