@@ -741,36 +741,45 @@ static void use_system_fonts(void) {
 }
 
 /*
- * librsvg is loaded when the first SVG image is drawn: it and what it
- * links (libxml2, ICU) cost every process about 3 ms of start-up, a tenth
- * of a small PDF, and most decks have no SVG.
+ * A library loaded when the first image that needs it is drawn (dlopen),
+ * and a table `t` of the functions used from it, looked up once: FUNCS is
+ * their list, FUNCS(X, t) expanding X(t, name) for each. t_ready() loads
+ * it (once, whichever thread asks first) and says whether every function
+ * was found. It stays loaded: its types are registered with GObject for
+ * good.
  */
-static struct {
-    int tried, ok;
-    __typeof__(rsvg_handle_new_from_stream_sync) *new_from_stream_sync;
-    __typeof__(rsvg_handle_get_intrinsic_size_in_pixels) *size_in_pixels;
-    __typeof__(rsvg_handle_get_intrinsic_dimensions) *dimensions;
-    __typeof__(rsvg_handle_render_document) *render_document;
-} rsvg;
+#define DL_PTR(t, f) __typeof__(f) *f;
+#define DL_SYM(t, f) ok = ok && (*(void **)&t.f = dlsym(lib, #f)) != NULL;
+#define DL_LIBRARY(t, FUNCS, soname, flags)             \
+    static struct {                                     \
+        FUNCS(DL_PTR, t)                                \
+        int ok;                                         \
+    } t;                                                \
+    static void t##_load(void) {                        \
+        void *lib = dlopen(soname, flags);              \
+        int ok = lib != NULL;                           \
+        FUNCS(DL_SYM, t)                                \
+        t.ok = ok;                                      \
+    }                                                   \
+    static int t##_ready(void) {                        \
+        static pthread_once_t once = PTHREAD_ONCE_INIT; \
+        pthread_once(&once, t##_load);                  \
+        return t.ok;                                    \
+    }
 
-static int load_rsvg(void) {
-    if (rsvg.tried) return rsvg.ok;
-    rsvg.tried = 1;
-    void *lib = dlopen("librsvg-2.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) return 0;
-    *(void **)&rsvg.new_from_stream_sync = dlsym(lib, "rsvg_handle_new_from_stream_sync");
-    *(void **)&rsvg.size_in_pixels = dlsym(lib, "rsvg_handle_get_intrinsic_size_in_pixels");
-    *(void **)&rsvg.dimensions = dlsym(lib, "rsvg_handle_get_intrinsic_dimensions");
-    *(void **)&rsvg.render_document = dlsym(lib, "rsvg_handle_render_document");
-    rsvg.ok = rsvg.new_from_stream_sync && rsvg.size_in_pixels && rsvg.dimensions &&
-              rsvg.render_document;
-    return rsvg.ok; /* stays loaded: its types are registered with GObject for good */
-}
+/*
+ * librsvg: it and what it links (libxml2, ICU) cost every process about
+ * 3 ms of start-up, a tenth of a small PDF, and most decks have no SVG.
+ */
+#define RSVG_FUNCS(X, t) \
+    X(t, rsvg_handle_new_from_stream_sync) X(t, rsvg_handle_get_intrinsic_size_in_pixels) \
+    X(t, rsvg_handle_get_intrinsic_dimensions) X(t, rsvg_handle_render_document)
+DL_LIBRARY(rsvg, RSVG_FUNCS, "librsvg-2.so.2", RTLD_NOW | RTLD_LOCAL)
 
 static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, const char **why,
                      char *msg) {
     GError *err = NULL;
-    if (!load_rsvg()) {
+    if (!rsvg_ready()) {
         *why = "SVG images need librsvg (Debian: librsvg2-2), which could not be loaded";
         return;
     }
@@ -783,7 +792,8 @@ static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, cons
     GInputStream *in = g_memory_input_stream_new_from_data(copy, (gssize)svg_n, free);
     GFile *f = g_file_new_for_path(img->path);
     /* the file's folder is the base: librsvg loads nothing from outside it */
-    RsvgHandle *h = rsvg.new_from_stream_sync(in, f, RSVG_HANDLE_FLAGS_NONE, NULL, &err);
+    RsvgHandle *h =
+        rsvg.rsvg_handle_new_from_stream_sync(in, f, RSVG_HANDLE_FLAGS_NONE, NULL, &err);
     g_object_unref(in);
     g_object_unref(f);
     if (!h) {
@@ -793,12 +803,12 @@ static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, cons
         return;
     }
     double w = 0, hh = 0;
-    if (!rsvg.size_in_pixels(h, &w, &hh) || w <= 0 || hh <= 0) {
+    if (!rsvg.rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh) || w <= 0 || hh <= 0) {
         /* no absolute width/height: the viewBox's size, else HTML's 300x150 */
         gboolean has_w, has_h, has_vb;
         RsvgLength lw, lh;
         RsvgRectangle vb;
-        rsvg.dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
+        rsvg.rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
         if (has_vb && vb.width > 0 && vb.height > 0) {
             w = vb.width;
             hh = vb.height;
@@ -816,7 +826,7 @@ static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, cons
     cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
     cairo_t *cr = cairo_create(s);
     RsvgRectangle vp = {0, 0, w, hh};
-    if (!rsvg.render_document(h, cr, &vp, &err)) {
+    if (!rsvg.rsvg_handle_render_document(h, cr, &vp, &err)) {
         snprintf(msg, WHY_MAX, "broken SVG: %s", err ? err->message : "cannot be drawn");
         *why = msg;
         if (err) g_error_free(err);
@@ -848,35 +858,18 @@ static void load_svg(dk_image *img, const unsigned char *svg, size_t svg_n, cons
 /* ---- everything gdk-pixbuf reads (GIF, WebP, BMP, TIFF) ---------------------------------- */
 
 /*
- * gdk-pixbuf is loaded at the first image it reads: linked, it cost every
- * process 13 page faults and ~0.6 ms of start-up on a 2-core VM (what it
- * links, GLib and GIO, pango links anyway).
+ * gdk-pixbuf (DL_LIBRARY): linked, it cost every process 13 page faults and
+ * ~0.6 ms of start-up on a 2-core VM (what it links, GLib and GIO, pango
+ * links anyway).
  */
-#define PIXBUF_FUNCS(X) \
-    X(gdk_pixbuf_get_file_info) X(gdk_pixbuf_new_from_file) X(gdk_pixbuf_get_width) \
-    X(gdk_pixbuf_get_height) X(gdk_pixbuf_get_n_channels) X(gdk_pixbuf_get_has_alpha) \
-    X(gdk_pixbuf_get_rowstride) X(gdk_pixbuf_read_pixels)
-
-static struct {
-#define PIXBUF_PTR(f) __typeof__(f) *f;
-    PIXBUF_FUNCS(PIXBUF_PTR)
-#undef PIXBUF_PTR
-    int ok;
-} pixbuf;
-
-static void pixbuf_load(void) {
-    void *lib = dlopen(DK_PIXBUF_SONAME, RTLD_LAZY | RTLD_LOCAL);
-    int ok = lib != NULL;
-#define PIXBUF_SYM(f) ok = ok && (*(void **)&pixbuf.f = dlsym(lib, #f)) != NULL;
-    PIXBUF_FUNCS(PIXBUF_SYM)
-#undef PIXBUF_SYM
-    pixbuf.ok = ok; /* stays loaded: its types are registered with GObject for good */
-}
+#define PIXBUF_FUNCS(X, t) \
+    X(t, gdk_pixbuf_get_file_info) X(t, gdk_pixbuf_new_from_file) X(t, gdk_pixbuf_get_width) \
+    X(t, gdk_pixbuf_get_height) X(t, gdk_pixbuf_get_n_channels) X(t, gdk_pixbuf_get_has_alpha) \
+    X(t, gdk_pixbuf_get_rowstride) X(t, gdk_pixbuf_read_pixels)
+DL_LIBRARY(pixbuf, PIXBUF_FUNCS, DK_PIXBUF_SONAME, RTLD_LAZY | RTLD_LOCAL)
 
 static void load_pixbuf(dk_image *img, const char *kind, const char **why, char *msg) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, pixbuf_load);
-    if (!pixbuf.ok) {
+    if (!pixbuf_ready()) {
         snprintf(msg, WHY_MAX, "%s images need gdk-pixbuf (Debian: libgdk-pixbuf-2.0-0), which "
                  "could not be loaded", kind);
         *why = msg;
