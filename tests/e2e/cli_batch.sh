@@ -124,19 +124,7 @@ PY
         [ "$(grep -c 'bad.md:11:.*missing.png' bad2.txt)" = 1 -a "$(grep -c 'gone.png' bad2.txt)" = 0 ]
     check "... the same placeholders" diff -r bad1 bad2
     # the box the image was laid out in shows the placeholder's grey (was left blank)
-    grey=$(python3 - bad2/bad.002.png <<'PY'
-import struct, sys, zlib
-d = open(sys.argv[1], 'rb').read(); i = 8; z = b''
-while i < len(d):
-    n, = struct.unpack('>I', d[i:i + 4]); t = d[i + 4:i + 8]
-    if t == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', d[i + 8:i + 18])
-    if t == b'IDAT': z += d[i + 8:i + 8 + n]
-    i += 12 + n
-raw = zlib.decompress(z); row = 1 + 3 * w
-assert ctype == 2 and all(raw[y * row] == 0 for y in range(h))  # RGB, no filter: deckle's
-print(sum(raw[y * row + 1 + 3 * x:y * row + 4 + 3 * x] == b'\xf0\xf0\xf0' for y in range(h) for x in range(w)))
-PY
-)
+    grey=$(png_rgb_count bad2/bad.002.png f0f0f0)
     check "... drawn as a grey placeholder in its box ($grey px)" [ "${grey:-0}" -gt 100000 ]
     show bad2.txt
 fi

@@ -101,21 +101,7 @@ check "deck with JPEG, SVG and GIF renders without warnings" [ ! -s "$tmp/talk.e
 # the GIF's one red pixel, decoded by gdk-pixbuf (loaded at the first such image), fills its box
 printf '# Dot\n\n<img src="dot.gif" style="width:40px;height:40px">\n' >"$d/dot.md"
 "$deckle" -q "$d/dot.md" -f png -o "$tmp/dot/" 2>"$tmp/dot.err"
-red=$(python3 - "$tmp/dot/dot.001.png" <<'PY'
-import struct, sys, zlib
-b = open(sys.argv[1], 'rb').read()
-i, idat = 8, b''
-while i < len(b):
-    n, = struct.unpack('>I', b[i:i + 4])
-    t, d = b[i + 4:i + 8], b[i + 8:i + 8 + n]
-    i += 12 + n
-    if t == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', d[:10])
-    if t == b'IDAT': idat += d
-raw, row = zlib.decompress(idat), w * 3 + 1
-assert ctype == 2 and all(raw[y * row] == 0 for y in range(h))  # RGB, no filter: deckle's
-print(sum(raw[y * row + 1 + 3 * x:y * row + 4 + 3 * x] == b'\xff\x00\x00' for y in range(h) for x in range(w)))
-PY
-)
+red=$(png_rgb_count "$tmp/dot/dot.001.png" ff0000)
 check "a GIF is decoded and drawn: $red red px in its 40x40 box" [ "${red:-0}" -gt 1400 -a ! -s "$tmp/dot.err" ]
 check "talk.pdf is clean (qpdf, poppler, MuPDF)" pdf_clean "$d/talk.pdf"
 pdfinfo "$d/talk.pdf" >"$tmp/info.txt"
