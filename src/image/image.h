@@ -63,6 +63,22 @@ void dk_images_svg_system_fonts(void);
 cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h);
 
 /*
+ * Have a worker of `pool` make `count` buffers of `n` bytes ready for
+ * dk_image_surface_new: mapped, faulted in and zeroed by the kernel there,
+ * and kept, so that the thread that paints the slides does not pay for
+ * fresh memory. The PNG writer asks for its first slide surfaces while the
+ * first slide is laid out, when the pool has nothing else to do. Nothing
+ * happens without a worker. dk_images_prewarm_wait before the pool goes.
+ */
+typedef struct {
+    dk_task task;
+    size_t n;
+    int count;
+} dk_prewarm;
+void dk_images_prewarm(dk_pool *pool, dk_prewarm *w, size_t n, int count);
+void dk_images_prewarm_wait(dk_pool *pool, dk_prewarm *w);
+
+/*
  * Let images come from `dir` too (a project theme's folder, an --assets
  * folder), after resolving it; the project root itself stays as it was.
  * A folder that does not exist allows nothing. DK_ENOMEM only.

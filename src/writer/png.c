@@ -79,6 +79,8 @@ typedef struct {
     dk_pngenc *enc;
     pending *wait; /* [0, nwait): oldest first */
     int nwait, limit;
+    dk_pool *pool;
+    dk_prewarm warm; /* the first surfaces' memory, readied on the pool (image.h) */
 } png_writer;
 
 /* The IDAT chunks, cut from the zlib stream as it is put: 64 KB each. */
@@ -194,7 +196,16 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
     pw->limit = dk_pool_threads(d->pool);
     pw->wait = calloc((size_t)pw->limit, sizeof *pw->wait);
     pw->enc = pw->wait ? dk_pngenc_new(d->pool) : NULL;
-    return pw->enc ? DK_OK : DK_ENOMEM;
+    if (!pw->enc) return DK_ENOMEM;
+    /* as many surfaces as are alive at once: the one painted and `limit` waiting (seed
+       deck at 1.5x with -j 2: 81 ms instead of 83, median of 31 interleaved runs) */
+    int width = (int)lround(d->width * d->scale), height = (int)lround(d->height * d->scale);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
+    pw->pool = d->pool;
+    if (stride > 0)
+        dk_images_prewarm(d->pool, &pw->warm, (size_t)stride * (size_t)height,
+                          DK_MIN(d->nselected, pw->limit + 1));
+    return DK_OK;
 }
 
 /* Paint the slide and queue its rows; write the oldest waiting slide when `limit` wait. */
@@ -251,6 +262,7 @@ static dk_status png_end(dk_writer *w, const dk_deck_info *d, int ok) {
 
 static void png_destroy(dk_writer *w) {
     png_writer *pw = (png_writer *)w;
+    dk_images_prewarm_wait(pw->pool, &pw->warm);
     while (pw->nwait) {
         pending *p = &pw->wait[--pw->nwait];
         if (p->job) dk_pngenc_finish(pw->enc, p->job, NULL, NULL);

@@ -3,8 +3,9 @@
  * own reader's pixels for every row filter and odd widths; broken data is
  * refused (and libpng then reports it, or shows the picture when only the
  * Adler-32 is wrong, as before); other PNGs are not taken. Pixel memory
- * from the pool is cleared, and an image whose reduction gave its full-size
- * pixels back decodes them again.
+ * from the pool is cleared, memory readied on a pool thread is resident
+ * before a surface takes it, and an image whose reduction gave its
+ * full-size pixels back decodes them again.
  */
 #define _GNU_SOURCE
 #include <cairo.h>
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "image/image.h"
@@ -296,6 +298,51 @@ static void check_pool(void) {
     dk_images_free(c);
 }
 
+/* How many of the pages of [p, p + n) are resident, of how many (p page-aligned). */
+static size_t resident(const void *p, size_t n, size_t *of) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), np = (n + page - 1) / page, in = 0;
+    unsigned char *vec = malloc(np);
+    if (vec && mincore((void *)p, n, vec) == 0)
+        for (size_t i = 0; i < np; i++) in += vec[i] & 1;
+    free(vec);
+    *of = np;
+    return in;
+}
+
+/* Surfaces that take memory readied on a pool thread (dk_images_prewarm) find it resident
+   before they are written, and zeros; without it, a new surface's memory is not resident. */
+static void check_prewarm(void) {
+    dk_images *c = NULL;
+    CHECK(dk_images_new(".", 0, &c) == DK_OK);
+    dk_pool *pool = dk_pool_new(2);
+    int w = 1600, h = 900;
+    size_t n = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w) * (size_t)h, np;
+    cairo_surface_t *cold = dk_image_surface_new(CAIRO_FORMAT_RGB24, w, h); /* 5.8 MB */
+    CHECK(resident(cairo_image_surface_get_data(cold), n, &np) < np / 2);
+    if (pool && dk_pool_threads(pool) == 2) {
+        dk_prewarm pw;
+        dk_images_prewarm(pool, &pw, n, 2);
+        dk_images_prewarm_wait(pool, &pw);
+        cairo_surface_t *s[2];
+        for (int i = 0; i < 2; i++) s[i] = dk_image_surface_new(CAIRO_FORMAT_RGB24, w, h);
+        for (int i = 0; i < 2; i++) {
+            const unsigned char *p = cairo_image_surface_get_data(s[i]);
+            CHECK(p != cairo_image_surface_get_data(cold));
+            CHECK(resident(p, n, &np) == np);
+            size_t nonzero = 0;
+            for (size_t k = 0; k < n; k++) nonzero += p[k] != 0;
+            CHECK(nonzero == 0);
+        }
+        CHECK(cairo_image_surface_get_data(s[0]) != cairo_image_surface_get_data(s[1]));
+        for (int i = 0; i < 2; i++) cairo_surface_destroy(s[i]);
+    } else {
+        printf("skip: no worker thread for dk_images_prewarm\n");
+    }
+    cairo_surface_destroy(cold);
+    dk_pool_free(pool);
+    dk_images_free(c);
+}
+
 /* An image reduced gives its full-size pixels back; asked for again, they are decoded again. */
 static void check_given_back(void) {
     char dir[256], f[300];
@@ -328,6 +375,7 @@ int main(void) {
     check_takes();
     check_broken();
     check_pool();
+    check_prewarm();
     check_given_back();
     return dk_test_done();
 }
