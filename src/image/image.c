@@ -435,13 +435,16 @@ static void prewarm_run(dk_task *t) {
 }
 
 void dk_images_prewarm(dk_pool *threads, dk_prewarm *w, size_t n, int count) {
-    *w = (dk_prewarm){.task = {.run = prewarm_run}, .n = n, .count = DK_MIN(count, POOL_MAX)};
-    if (dk_pool_threads(threads) > 1 && n >= pooled && w->count > 0) dk_pool_submit(threads, &w->task, 0);
-    else w->count = 0;
+    *w = (dk_prewarm){.task = {.run = prewarm_run}, .pool = threads, .n = n,
+                      .count = DK_MIN(count, POOL_MAX)};
+    if (dk_pool_threads(threads) > 1 && n >= pooled && w->count > 0)
+        dk_pool_submit(threads, &w->task, 0);
+    else
+        w->count = 0;
 }
 
-void dk_images_prewarm_wait(dk_pool *threads, dk_prewarm *w) {
-    if (w->count > 0) dk_pool_wait(threads, &w->task);
+void dk_images_prewarm_wait(dk_prewarm *w) {
+    if (w->count > 0) dk_pool_wait(w->pool, &w->task);
     w->count = 0;
 }
 

@@ -72,11 +72,12 @@ cairo_surface_t *dk_image_surface_new(cairo_format_t f, int w, int h);
  */
 typedef struct {
     dk_task task;
+    dk_pool *pool;
     size_t n;
-    int count;
+    int count; /* 0: nothing submitted */
 } dk_prewarm;
 void dk_images_prewarm(dk_pool *pool, dk_prewarm *w, size_t n, int count);
-void dk_images_prewarm_wait(dk_pool *pool, dk_prewarm *w);
+void dk_images_prewarm_wait(dk_prewarm *w);
 
 /*
  * Let images come from `dir` too (a project theme's folder, an --assets

@@ -79,8 +79,8 @@ typedef struct {
     dk_pngenc *enc;
     pending *wait; /* [0, nwait): oldest first */
     int nwait, limit;
-    dk_pool *pool;
-    dk_prewarm warm; /* the first surfaces' memory, readied on the pool (image.h) */
+    int width, height; /* the slides' size in pixels */
+    dk_prewarm warm;   /* the first surfaces' memory, readied on the pool (image.h) */
 } png_writer;
 
 /* The IDAT chunks, cut from the zlib stream as it is put: 64 KB each. */
@@ -199,11 +199,11 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
     if (!pw->enc) return DK_ENOMEM;
     /* as many surfaces as are alive at once: the one painted and `limit` waiting (seed
        deck at 1.5x with -j 2: 81 ms instead of 83, median of 31 interleaved runs) */
-    int width = (int)lround(d->width * d->scale), height = (int)lround(d->height * d->scale);
-    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
-    pw->pool = d->pool;
+    pw->width = (int)lround(d->width * d->scale);
+    pw->height = (int)lround(d->height * d->scale);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, pw->width);
     if (stride > 0)
-        dk_images_prewarm(d->pool, &pw->warm, (size_t)stride * (size_t)height,
+        dk_images_prewarm(d->pool, &pw->warm, (size_t)stride * (size_t)pw->height,
                           DK_MIN(d->nselected, pw->limit + 1));
     return DK_OK;
 }
@@ -211,7 +211,7 @@ static dk_status png_begin(dk_writer *w, const dk_deck_info *d) {
 /* Paint the slide and queue its rows; write the oldest waiting slide when `limit` wait. */
 static dk_status png_slide(dk_writer *w, const dk_deck_info *d, const dk_slide_out *s) {
     png_writer *pw = (png_writer *)w;
-    int width = (int)lround(d->width * d->scale), height = (int)lround(d->height * d->scale);
+    int width = pw->width, height = pw->height;
     cairo_surface_t *surf = dk_image_surface_new(
         d->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, width, height);
     cairo_t *cr = cairo_create(surf);
@@ -262,7 +262,7 @@ static dk_status png_end(dk_writer *w, const dk_deck_info *d, int ok) {
 
 static void png_destroy(dk_writer *w) {
     png_writer *pw = (png_writer *)w;
-    dk_images_prewarm_wait(pw->pool, &pw->warm);
+    dk_images_prewarm_wait(&pw->warm);
     while (pw->nwait) {
         pending *p = &pw->wait[--pw->nwait];
         if (p->job) dk_pngenc_finish(pw->enc, p->job, NULL, NULL);

@@ -322,7 +322,7 @@ static void check_prewarm(void) {
     if (pool && dk_pool_threads(pool) == 2) {
         dk_prewarm pw;
         dk_images_prewarm(pool, &pw, n, 2);
-        dk_images_prewarm_wait(pool, &pw);
+        dk_images_prewarm_wait(&pw);
         cairo_surface_t *s[2];
         for (int i = 0; i < 2; i++) s[i] = dk_image_surface_new(CAIRO_FORMAT_RGB24, w, h);
         for (int i = 0; i < 2; i++) {
